@@ -98,8 +98,7 @@ class SparseUnpickler(pickle.Unpickler):
             return self._ALLOWED[(module, name)]
         except KeyError:
             raise DataError(
-                f"{self._source}: refuses to unpickle {module}.{name} "
-                "(only numpy/scipy sparse classes are allowed)"
+                f"{self._source}: refuses to unpickle {module}.{name} (only numpy/scipy sparse classes are allowed)"
             ) from None
 
 

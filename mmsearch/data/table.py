@@ -174,8 +174,7 @@ def _find_column(
     if not matches:
         if required:
             raise DataError(
-                f"{path}: no {role} column (expected one of {', '.join(aliases)}; "
-                f"has: {', '.join(map(str, columns))})"
+                f"{path}: no {role} column (expected one of {', '.join(aliases)}; has: {', '.join(map(str, columns))})"
             )
         return None
     return matches[0]

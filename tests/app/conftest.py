@@ -8,6 +8,7 @@ failure), ten sampled trials that complete (enough for parameter importance), an
 from __future__ import annotations
 
 import dataclasses
+import sys
 import warnings
 from pathlib import Path
 
@@ -37,6 +38,14 @@ def _study(run_dir: Path, name: str, dataset_name: str, seed: int, trials: int, 
         warnings.filterwarnings("ignore", "Fixed parameter train.lr")
         run_study(dataset, parse_space(SPACE, registry), registry, torch.device("cpu"), options)
     return study
+
+
+@pytest.fixture(autouse=True)
+def _main_module_restored():
+    """AppTest runs the app as ``__main__``; the real one comes back, so that later spawned workers start cleanly."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture(scope="session")

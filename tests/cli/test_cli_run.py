@@ -92,7 +92,7 @@ def test_invalid_space_is_refused_before_training(tmp_path, capsys):
         )
     )
     code, _, err = run(["run", "--space", str(space), "--run-dir", str(tmp_path)], capsys)
-    assert code == 2 and "unknown encoder 'gcn'; available: item_knn, lightgcn, mf" in err
+    assert code == 2 and "unknown encoder 'gcn'; available: dualgnn, item_knn, lattice, lightgcn, mf" in err
     assert not (tmp_path / "synth-bad").exists()
 
 

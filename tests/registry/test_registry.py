@@ -12,11 +12,11 @@ from mmsearch.registry import KINDS, Registry
 BUILT_INS = {
     "extractor": {"provided", "tfidf_svd", "minilm", "color_histogram", "efficientnet_lite0"},
     "transform": {"linear", "mlp", "purifier"},
-    "encoder": {"mf", "lightgcn", "item_knn"},
+    "encoder": {"mf", "lightgcn", "item_knn", "lattice", "dualgnn"},
     "timing": {"early", "late"},
     "fusion": {"sum", "mean", "concat", "attentive_sum", "attentive_concat"},
     "loss": {"bpr", "hinge", "bce", "mse"},
-    "auxiliary": {"infonce", "sand"},
+    "auxiliary": {"infonce", "feature_cl", "edge_dropout_cl", "sand"},
 }
 
 PLUGIN_SOURCE = textwrap.dedent(
@@ -80,7 +80,9 @@ def test_built_ins_come_through_entry_points():
 
 
 def test_unknown_name_lists_the_available_ones():
-    with pytest.raises(PluginError, match=r"unknown encoder 'gat'; available: item_knn, lightgcn, mf"):
+    with pytest.raises(
+        PluginError, match=r"unknown encoder 'gat'; available: dualgnn, item_knn, lattice, lightgcn, mf"
+    ):
         Registry().get("encoder", "gat")
     with pytest.raises(PluginError, match="unknown plugin kind 'optimizer'"):
         Registry().names("optimizer")

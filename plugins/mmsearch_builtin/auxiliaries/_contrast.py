@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 from torch.nn import functional
+
+Estimator = Callable[[torch.Tensor, torch.Tensor, float], torch.Tensor]
+
+
+def cosine_scores(anchors: torch.Tensor, positives: torch.Tensor, temperature: float) -> torch.Tensor:
+    """Scores s_ij = cos(a_i, p_j) / t of every anchor row against every positive row: [B, d] x [B, d] -> [B, B]."""
+    return functional.normalize(anchors, dim=-1) @ functional.normalize(positives, dim=-1).T / temperature
 
 
 def info_nce(anchors: torch.Tensor, positives: torch.Tensor, temperature: float) -> torch.Tensor:
@@ -11,10 +20,26 @@ def info_nce(anchors: torch.Tensor, positives: torch.Tensor, temperature: float)
 
     loss = mean_i -log( exp(cos(a_i, p_i)/t) / sum_j exp(cos(a_i, p_j)/t) ).
     """
-    logits = functional.normalize(anchors, dim=-1) @ functional.normalize(positives, dim=-1).T / temperature
+    logits = cosine_scores(anchors, positives, temperature)
     return functional.cross_entropy(logits, torch.arange(len(anchors), device=anchors.device))
+
+
+def jensen_shannon(anchors: torch.Tensor, positives: torch.Tensor, temperature: float) -> torch.Tensor:
+    """Jensen-Shannon contrastive loss (Deep InfoMax) with in-batch negatives; rows i of [B, d] inputs are a pair.
+
+    With s_ij = cos(a_i, p_j) / t: loss = mean_{i != j} softplus(s_ij) + mean_i softplus(-s_ii), the negative of the
+    JS mutual-information estimate. Without negatives (B = 1) the first mean is zero.
+    """
+    scores = cosine_scores(anchors, positives, temperature)
+    matches = scores.diagonal()
+    n_negatives = max(len(scores) * (len(scores) - 1), 1)
+    negatives = (functional.softplus(scores).sum() - functional.softplus(matches).sum()) / n_negatives
+    return negatives + functional.softplus(-matches).mean()
 
 
 def solo_similarity(anchors: torch.Tensor, positives: torch.Tensor) -> torch.Tensor:
     """Alignment without negatives (SAND's SoloSim): mean over pairs of 1 - cos(a_i, p_i), in [0, 2]."""
     return (1.0 - functional.cosine_similarity(anchors, positives, dim=-1)).mean()
+
+
+ESTIMATORS: dict[str, Estimator] = {"infonce": info_nce, "js": jensen_shannon}

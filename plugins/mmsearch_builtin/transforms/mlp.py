@@ -45,9 +45,7 @@ class MLPTransform(Transform):
         """
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation '{self.activation}'; choose one of {', '.join(ACTIVATIONS)}")
-        return _MLP(in_dim, self.hidden, ctx.embedding_dim, ACTIVATIONS[self.activation](), self.dropout).to(
-            ctx.device
-        )
+        return _MLP(in_dim, self.hidden, ctx.embedding_dim, ACTIVATIONS[self.activation](), self.dropout).to(ctx.device)
 
 
 class _MLP(nn.Module):
