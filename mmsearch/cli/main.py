@@ -11,9 +11,31 @@ from collections.abc import Sequence
 
 from mmsearch.errors import MMSearchError
 
-from . import dashboard_cmd, data_cmd, export_cmd, plugins_cmd, report_cmd, run_cmd, trials_cmd
+from . import (
+    dashboard_cmd,
+    data_cmd,
+    export_cmd,
+    plugins_cmd,
+    recommend_cmd,
+    report_cmd,
+    retrain_cmd,
+    run_cmd,
+    trials_cmd,
+    worker_cmd,
+)
 
-COMMAND_MODULES = (run_cmd, trials_cmd, data_cmd, plugins_cmd, report_cmd, dashboard_cmd, export_cmd)
+COMMAND_MODULES = (
+    run_cmd,
+    worker_cmd,
+    trials_cmd,
+    data_cmd,
+    plugins_cmd,
+    report_cmd,
+    dashboard_cmd,
+    export_cmd,
+    retrain_cmd,
+    recommend_cmd,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

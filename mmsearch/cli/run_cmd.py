@@ -8,6 +8,7 @@ from pathlib import Path
 
 import optuna
 
+from mmsearch.errors import MMSearchError
 from mmsearch.registry import Registry
 from mmsearch.search.space import load_space
 from mmsearch.study import RunOptions, counted_trials, format_leaderboard, run_study, trials_frame
@@ -25,9 +26,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--trials", type=int, default=20, help="total trial budget of the study (default 20)")
     parser.add_argument("--timeout", type=float, default=None, help="seconds after which no new trial starts")
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N (default auto)")
+    add_worker_arguments(parser)
     parser.add_argument("--seed", type=int, default=0, help="seed of models and sampler (default 0)")
     parser.add_argument("--pruner", choices=PRUNERS, default="none", help="epoch-level pruning (default none)")
     parser.add_argument("--sampler", choices=SAMPLERS, default="tpe", help="search strategy (default tpe)")
+    parser.add_argument(
+        "--memory-cap-mb", type=float, default=None, help="fail a trial that uses more MiB (default: no cap)"
+    )
+    parser.add_argument(
+        "--keep-models", type=int, default=0, help="keep the weights of the K best trials in <study>/models (default 0)"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     parser.set_defaults(func=run)
 
@@ -39,8 +47,37 @@ def add_study_arguments(parser: argparse.ArgumentParser, required: bool = False)
     parser.add_argument("--run-dir", type=Path, default=Path("runs"), help="folder of local study files (runs/)")
 
 
+def add_worker_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--workers`` and ``--devices``; read them back with ``worker_devices``."""
+    parser.add_argument("--workers", type=int, default=1, help="worker processes that run trials at once (default 1)")
+    parser.add_argument(
+        "--devices", default=None, metavar="D1,D2", help="device of each worker in turn, e.g. cuda:0,cuda:1 or cpu"
+    )
+
+
+def worker_devices(args: argparse.Namespace) -> tuple[str, ...]:
+    """The devices given by ``--devices`` (empty: every worker uses ``--device``), each checked.
+
+    Raises:
+        MMSearchError: fewer than one worker, ``--devices`` with one worker, or an unknown or missing device.
+    """
+    if args.workers < 1:
+        raise MMSearchError("--workers must be at least 1")
+    if args.devices is None:
+        return ()
+    if args.workers == 1:
+        raise MMSearchError("--devices needs --workers 2 or more; use --device for one worker")
+    names = tuple(name.strip() for name in args.devices.split(",") if name.strip())
+    if not names:
+        raise MMSearchError("--devices expects device names separated by commas, e.g. cuda:0,cuda:1")
+    return tuple(str(resolve_device(name)) for name in names)
+
+
 def run(args: argparse.Namespace) -> int:
     optuna.logging.set_verbosity(optuna.logging.ERROR)  # trial progress and failures are reported by mmsearch
+    devices = worker_devices(args)
+    if (args.memory_cap_mb is not None and not args.memory_cap_mb > 0) or args.keep_models < 0:
+        raise MMSearchError("--memory-cap-mb must be > 0 and --keep-models >= 0")
     registry = Registry()
     space = load_space(args.space, registry)
     device = resolve_device(args.device)
@@ -63,6 +100,10 @@ def run(args: argparse.Namespace) -> int:
         pruner=args.pruner,
         sampler=args.sampler,
         show_progress=not args.quiet,
+        memory_cap_mb=args.memory_cap_mb,
+        keep_models=args.keep_models,
+        workers=args.workers,
+        devices=devices,
     )
     try:
         study = run_study(dataset, space, registry, device, options)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import optuna
 import torch
 
 from mmsearch.data.dataset import Dataset
+from mmsearch.errors import TrialFailure
 from mmsearch.eval import EvalResult
 from mmsearch.eval.metrics import PRIMARY_METRIC
 from mmsearch.model import FeatureCache
@@ -21,6 +23,9 @@ from .progress import Progress
 from .provenance import package_versions, plugin_origins, worker_identity
 from .vectors import encode_array
 
+if TYPE_CHECKING:  # artifacts imports the storage module, which imports this one
+    from .artifacts import ModelStore
+
 STORED_PER_USER = ("recall@20", "ndcg@20")
 PRESET_ATTR = "preset"
 INTERRUPTED = "interrupted"
@@ -33,7 +38,10 @@ class Objective:
     User attributes of each trial: ``spec``, ``label``, ``worker``, ``device``, ``seed``, ``versions``, ``plugins``,
     ``curve``; on completion ``valid``, ``test``, ``best_epoch``, ``epochs_run``, ``train_seconds``,
     ``eval_seconds``, ``extract_seconds``, ``peak_memory_mb``, ``per_user``, ``fusion_weights``; on failure
-    ``fail_reason``.
+    ``fail_reason`` (see ``failure_reason``).
+
+    ``memory_cap_mb`` fails a trial that uses more memory (``PeakMemory.used_mb``); ``models``, when set, keeps the
+    learned state of the best trials.
     """
 
     space: SearchSpace
@@ -43,6 +51,8 @@ class Objective:
     seed: int
     cache: FeatureCache
     progress: Progress
+    memory_cap_mb: float | None = None
+    models: ModelStore | None = None
 
     def __call__(self, trial: optuna.Trial) -> float:
         spec = self._spec(trial)
@@ -67,13 +77,22 @@ class Objective:
                 raise optuna.TrialPruned(f"pruned at epoch {report.epoch}")
 
         try:
-            outcome = execute_spec(spec, self.dataset, self.registry, self.device, self.cache, on_evaluation)
+            outcome = execute_spec(
+                spec,
+                self.dataset,
+                self.registry,
+                self.device,
+                self.cache,
+                on_evaluation,
+                self.memory_cap_mb,
+                keep_best_state=self.models is not None,
+            )
         except optuna.TrialPruned:
             trial.set_user_attr("curve", curve)
             self.progress.trial_finished(trial.number, "pruned", f"after {len(curve)} evaluations")
             raise
         except (Exception, KeyboardInterrupt) as error:
-            reason = INTERRUPTED if isinstance(error, KeyboardInterrupt) else f"{type(error).__name__}: {error}"
+            reason = failure_reason(error)
             trial.set_user_attr("curve", curve)
             trial.set_user_attr("fail_reason", reason[:2000])
             self.progress.trial_finished(trial.number, "failed", reason.splitlines()[0][:200] if reason else "")
@@ -94,6 +113,8 @@ class Objective:
         }.items():
             trial.set_user_attr(key, value)
         value = result.valid.metrics[PRIMARY_METRIC]
+        if self.models is not None and result.best_state is not None:
+            self.models.offer(trial.study, trial.number, value, spec, result.best_state)
         self.progress.trial_finished(
             trial.number,
             "complete",
@@ -118,6 +139,16 @@ class Objective:
             extractor = self.registry.get("extractor", preset.extractor.name)(**preset.extractor.params)
             readable = [m for m, content in sorted(self.dataset.modalities.items()) if extractor.supports(content)]
         return preset.to_spec(readable, self.space.train, self.seed)
+
+
+def failure_reason(error: BaseException) -> str:
+    """The stored reason of a failed trial: ``interrupted`` for Ctrl-C; ``TrialFailure: <message>`` for the failures
+    of training itself (NaN/inf loss, memory cap, out of memory); ``<type>: <message>`` for any other error.
+    """
+    if isinstance(error, KeyboardInterrupt):
+        return INTERRUPTED
+    kind = TrialFailure.__name__ if isinstance(error, TrialFailure) else type(error).__name__
+    return f"{kind}: {error}"
 
 
 def per_user_vectors(valid: EvalResult, test: EvalResult) -> dict[str, str]:

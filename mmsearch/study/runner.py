@@ -1,33 +1,38 @@
-"""Creates or resumes a study and runs its trials until the trial budget or the timeout is reached."""
+"""Creates, resumes or joins a study and runs its trials, in this process or in several worker processes, until
+the trial budget or the timeout is reached."""
 
 from __future__ import annotations
 
 import os
-import socket
+import sys
 import warnings
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TextIO
 
 import optuna
 import torch
-import yaml
-from optuna.trial import TrialState
 
 from mmsearch.data.dataset import Dataset
 from mmsearch.errors import MMSearchError, StorageError
 from mmsearch.model import FeatureCache
 from mmsearch.registry import Registry
 from mmsearch.search.space import SearchSpace
+from mmsearch.train.device import resolve_device
 
-from .objective import INTERRUPTED, PRESET_ATTR, Objective
+from .artifacts import ModelStore, models_dir
+from .budget import counted_trials
+from .claim import ClaimLock, claim_lock
+from .objective import PRESET_ATTR, Objective
 from .progress import Progress
-from .storage import open_storage, study_dir
+from .reaper import fail_dead_trials
+from .settings import StudySettings, bind_study, read_settings, record_settings, stored_space
+from .storage import journal_path, open_storage, study_dir
+from .worker import work
+from .workers import PrefixedStream, run_processes
 
 PRUNERS = ("none", "median", "hyperband")
 SAMPLERS = ("tpe", "random", "bruteforce", "gp")
-SPACE_FILE = "space.yaml"
-ORPHAN_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,10 @@ class RunOptions:
         sampler: ``tpe`` (multivariate, grouped, constant liar), ``random``, ``bruteforce`` (every combination of a
             discrete space, each once) or ``gp`` (Gaussian process).
         show_progress: print trial and epoch progress to stderr.
+        memory_cap_mb: fail a trial whose memory passes this many MiB (allocator peak on CUDA, RSS growth on CPU).
+        keep_models: keep the best-epoch weights of this many best trials under ``<study>/models`` (0: none).
+        workers: worker processes that run trials at once (1: trials run in this process).
+        devices: device of each worker in turn, e.g. ``("cuda:0", "cuda:1")`` (empty: the ``device`` argument).
     """
 
     study_name: str
@@ -56,77 +65,175 @@ class RunOptions:
     pruner: str = "none"
     sampler: str = "tpe"
     show_progress: bool = True
+    memory_cap_mb: float | None = None
+    keep_models: int = 0
+    workers: int = 1
+    devices: tuple[str, ...] = ()
 
 
 def run_study(
     dataset: Dataset, space: SearchSpace, registry: Registry, device: torch.device, options: RunOptions
 ) -> optuna.Study:
-    """Run (or resume) the study; returns it. ``KeyboardInterrupt`` propagates after the running trial is recorded.
+    """Run (or resume) the study until ``options.n_trials`` trials count; returns it.
+
+    The study records its resolved space, dataset, budget, seed, sampler and pruner, so that ``join_study`` can add
+    workers from other hosts. With ``options.workers`` > 1 the trials run in that many processes (see
+    ``join_study``). ``KeyboardInterrupt`` propagates after the running trials are recorded.
 
     Raises:
-        StorageError: the storage cannot be opened, or the study exists with another space or dataset.
+        StorageError: the storage cannot be opened (SQLite with several workers), or the study exists with another
+            space or dataset.
+        MMSearchError: a worker process stopped with an error (it printed its message).
     """
     space = space.for_dataset(dataset, registry)
-    storage = open_storage(options.storage_url, options.run_dir, options.study_name)
+    storage = open_storage(options.storage_url, options.run_dir, options.study_name, options.workers)
     study = (
         optuna.load_study(study_name=options.study_name, storage=storage)
         if _exists(storage, options.study_name)
         else optuna.create_study(study_name=options.study_name, storage=storage, direction="maximize")
     )
-    _bind(study, space, dataset, options)
-    _fail_dead_local_trials(study)
-    _enqueue_baselines(study, space)
-    finished = counted_trials(study)
-    remaining = max(0, options.n_trials - finished)
-    study.sampler = make_sampler(options.sampler, options.seed + len(study.trials))
-    study.pruner = _pruner(options.pruner)
-    if remaining == 0:
-        return study
-    progress = Progress(remaining, enabled=options.show_progress)
-    cache = FeatureCache(study_dir(options.run_dir, options.study_name) / "features")
-    objective = Objective(space, dataset, registry, device, options.seed, cache, progress)
-    study.optimize(objective, n_trials=remaining, timeout=options.timeout, catch=(Exception,))
+    bind_study(study, space, dataset, study_dir(options.run_dir, options.study_name))
+    record_settings(study, StudySettings(options.n_trials, options.seed, options.sampler, options.pruner))
+    fail_dead_trials(study)
+    lock = _claim_lock(storage, options)
+    with lock:
+        _enqueue_baselines(study, space)
+    if options.workers > 1:
+        _run_workers(study, dataset, registry, device, options)
+    else:
+        _work(study, lock, space, dataset, registry, device, options, sys.stderr)
     return study
 
 
-def counted_trials(study: optuna.Study) -> int:
-    """Finished trials that count toward the budget (an interrupted trial does not)."""
-    return sum(
-        1
-        for trial in study.get_trials(deepcopy=False)
-        if trial.state.is_finished() and trial.user_attrs.get("fail_reason") != INTERRUPTED
+def join_study(dataset: Dataset, registry: Registry, device: torch.device, options: RunOptions) -> optuna.Study:
+    """Join a study that ``run_study`` created, from any host, and run its trials until its budget is used.
+
+    No space file is needed: the space is rebuilt from the study. ``dataset`` must be the study's (same
+    fingerprint). ``options.n_trials`` can only lower the study's stored budget; pass the study's seed, sampler and
+    pruner (``study_settings``). Several workers share the budget: a trial starts only while counted
+    finished trials plus running trials of live workers stay below it, and the trials of a worker that dies are
+    failed and retried once. With ``options.workers`` > 1, that many processes run, each on the next device of
+    ``options.devices`` (default: ``device``) with an equal share of the CPU threads.
+
+    Raises:
+        StorageError: no such study, one that records no space or budget, SQLite, or data other than the study's.
+        MMSearchError: a worker process stopped with an error (it printed its message).
+    """
+    study, space, lock = _join(dataset, registry, options)
+    if options.workers > 1:
+        _run_workers(study, dataset, registry, device, options)
+    else:
+        _work(study, lock, space, dataset, registry, device, options, sys.stderr)
+    return study
+
+
+def study_settings(storage_url: str | None, run_dir: Path, study_name: str) -> StudySettings:
+    """The budget, seed, sampler and pruner stored by ``run_study`` on an existing study, for a worker that joins it.
+
+    Raises:
+        StorageError: SQLite (it cannot be shared), no such study, or a study that records no settings.
+    """
+    study, _ = _open_shared(storage_url, run_dir, study_name)
+    return read_settings(study)
+
+
+def _open_shared(
+    storage_url: str | None, run_dir: Path, study_name: str
+) -> tuple[optuna.Study, optuna.storages.BaseStorage]:
+    """An existing study and its storage, opened for several workers (SQLite is refused; nothing is created)."""
+    path = journal_path(storage_url, run_dir, study_name)
+    missing = StorageError(f"no study '{study_name}' in {path or 'this storage'}; start it with mmsearch run")
+    if path is not None and not path.exists():
+        raise missing
+    storage = open_storage(storage_url, run_dir, study_name, workers=2)
+    if not _exists(storage, study_name):
+        raise missing
+    return optuna.load_study(study_name=study_name, storage=storage), storage
+
+
+def _join(dataset: Dataset, registry: Registry, options: RunOptions) -> tuple[optuna.Study, SearchSpace, ClaimLock]:
+    """The existing study, its stored space checked against ``dataset``, and its claim lock."""
+    study, storage = _open_shared(options.storage_url, options.run_dir, options.study_name)
+    space = stored_space(study, dataset, registry, study_dir(options.run_dir, options.study_name))
+    return study, space, _claim_lock(storage, options)
+
+
+def _claim_lock(storage: optuna.storages.BaseStorage, options: RunOptions) -> ClaimLock:
+    path = journal_path(options.storage_url, options.run_dir, options.study_name)
+    return claim_lock(storage, path, options.study_name)
+
+
+def _run_workers(
+    study: optuna.Study, dataset: Dataset, registry: Registry, device: torch.device, options: RunOptions
+) -> None:
+    """Run ``options.workers`` processes that join the study, then fail the trials of any that was killed."""
+    devices = options.devices or (str(device),)
+    verbosity = optuna.logging.get_verbosity()
+    jobs = [
+        (index, dataset, registry, devices[index % len(devices)], options, verbosity)
+        for index in range(options.workers)
+    ]
+    codes = run_processes(_worker_process, jobs)
+    fail_dead_trials(study)
+    failed = [str(index) for index, code in enumerate(codes) if code > 0 and code != 130]
+    if failed:
+        raise MMSearchError(f"worker {', '.join(failed)} stopped with an error (its message is above)")
+
+
+def _worker_process(
+    index: int, dataset: Dataset, registry: Registry, device: str, options: RunOptions, verbosity: int
+) -> None:
+    """Entry of one worker process: join the study with a share of the CPU threads; exit 2 on a user error."""
+    optuna.logging.set_verbosity(verbosity)
+    torch.set_num_threads(max(1, (os.cpu_count() or 1) // options.workers))
+    try:
+        study, space, lock = _join(dataset, registry, options)
+        stream = PrefixedStream(sys.stderr, f"worker {index}: ")
+        _work(study, lock, space, dataset, registry, resolve_device(device), replace(options, workers=1), stream)
+    except MMSearchError as error:
+        print(f"mmsearch: error: worker {index}: {error}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+def _work(
+    study: optuna.Study,
+    lock: ClaimLock,
+    space: SearchSpace,
+    dataset: Dataset,
+    registry: Registry,
+    device: torch.device,
+    options: RunOptions,
+    stream: TextIO,
+) -> None:
+    """Run trials in this process (see ``worker.work``), printing progress to ``stream``."""
+    study.pruner = _pruner(options.pruner)
+    remaining = max(0, options.n_trials - counted_trials(study))
+    progress = Progress(remaining, stream, enabled=options.show_progress)
+    cache = FeatureCache(study_dir(options.run_dir, options.study_name) / "features")
+    models = ModelStore(models_dir(options.run_dir, options.study_name), options.keep_models)
+    objective = Objective(
+        space,
+        dataset,
+        registry,
+        device,
+        options.seed,
+        cache,
+        progress,
+        options.memory_cap_mb,
+        models if options.keep_models > 0 else None,
     )
+
+    def sampler(started: int) -> optuna.samplers.BaseSampler:
+        return make_sampler(options.sampler, options.seed + started)
+
+    work(study, objective, lock, options.n_trials, options.timeout, sampler)
 
 
 def _exists(storage: optuna.storages.BaseStorage, name: str) -> bool:
     summaries = optuna.get_all_study_summaries(storage, include_best_trial=False)
     return any(summary.study_name == name for summary in summaries)
-
-
-def _bind(study: optuna.Study, space: SearchSpace, dataset: Dataset, options: RunOptions) -> None:
-    """Record the resolved space and dataset on a new study; on an existing one, refuse a different space or data."""
-    resolved = space.to_yaml_dict()
-    identity = {"name": dataset.name, "fingerprint": dataset.fingerprint(), **dataset.summary()}
-    stored = study.user_attrs
-    if "space" in stored:
-        if stored["space"] != resolved:
-            differs = sorted(key for key in resolved if stored["space"].get(key) != resolved[key])
-            raise StorageError(
-                f"study '{study.study_name}' was created with another resolved space (differs in: "
-                f"{', '.join(differs)}; a changed space file or changed plugin defaults); resume it with the space "
-                "it was created with or choose a new --study name"
-            )
-        if stored["dataset"]["fingerprint"] != identity["fingerprint"]:
-            raise StorageError(
-                f"study '{study.study_name}' was created on other data ({stored['dataset']['name']}); "
-                "choose a new --study name"
-            )
-    else:
-        study.set_user_attr("space", resolved)
-        study.set_user_attr("dataset", identity)
-    folder = study_dir(options.run_dir, options.study_name)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / SPACE_FILE).write_text(yaml.safe_dump(resolved, sort_keys=False))
 
 
 def _enqueue_baselines(study: optuna.Study, space: SearchSpace) -> None:
@@ -137,43 +244,9 @@ def _enqueue_baselines(study: optuna.Study, space: SearchSpace) -> None:
             study.enqueue_trial({}, user_attrs={PRESET_ATTR: preset.name})
 
 
-def _fail_dead_local_trials(study: optuna.Study) -> None:
-    """Mark as failed the running trials whose worker process on this host no longer exists (killed runs).
-
-    A worker records itself on its trial within milliseconds of starting it; a running trial that has carried no
-    worker for ``ORPHAN_SECONDS`` was left by a process killed in between.
-    """
-    host = socket.gethostname()
-    now = datetime.now()
-    for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-        worker = trial.user_attrs.get("worker")
-        if worker is None:
-            started = trial.datetime_start or now
-            if (now - started).total_seconds() < ORPHAN_SECONDS:
-                continue
-            reason = "its worker died before recording itself"
-        elif worker.get("host") == host and not _alive(int(worker.get("pid", -1))):
-            reason = f"worker {worker['pid']} died"
-        else:
-            continue
-        study._storage.set_trial_user_attr(trial._trial_id, "fail_reason", reason)
-        study._storage.set_trial_state_values(trial._trial_id, TrialState.FAIL)
-
-
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def make_sampler(name: str, seed: int) -> optuna.samplers.BaseSampler:
-    """The named sampler, seeded (resumed studies pass a seed shifted by their trial count, so no draw repeats)."""
+    """The named sampler, seeded (each trial's sampler gets the seed shifted by the number of trials started before
+    it, so no draw repeats across trials, resumed runs or workers)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
         if name == "tpe":

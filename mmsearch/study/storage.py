@@ -6,7 +6,7 @@ import warnings
 from pathlib import Path
 
 import optuna
-from optuna.storages import JournalStorage, RDBStorage, RetryHeartbeatStaleTrialCallback
+from optuna.storages import JournalStorage, RDBStorage
 from optuna.storages.journal import JournalFileBackend
 
 from mmsearch.errors import StorageError
@@ -21,12 +21,20 @@ def study_dir(run_dir: Path, study_name: str) -> Path:
     return Path(run_dir) / study_name
 
 
+def journal_path(url: str | None, run_dir: Path, study_name: str) -> Path | None:
+    """The journal file that ``open_storage`` uses for ``url``; None for a database URL."""
+    if url is None:
+        return study_dir(run_dir, study_name) / JOURNAL_NAME
+    return Path(url) if url.endswith((".log", ".journal")) else None
+
+
 def open_storage(url: str | None, run_dir: Path, study_name: str, workers: int = 1) -> optuna.storages.BaseStorage:
     """The storage for ``url``.
 
     Args:
-        url: None for ``<run_dir>/<study>/journal.log``; a path ending in ``.log``/``.journal`` for a journal file;
-            ``postgresql://...`` (heartbeats on, stale trials failed and retried once) or ``sqlite:///...``.
+        url: None for ``<run_dir>/<study>/journal.log``; a path ending in ``.log``/``.journal`` for a journal file
+            (file locks make it safe for several processes of one host); ``postgresql://...`` (heartbeats on, a
+            stale trial failed and retried once; a URL without a driver uses psycopg 3) or ``sqlite:///...``.
         run_dir: base folder of local study files.
         study_name: the study.
         workers: number of processes that will share the storage; SQLite is refused for more than one.
@@ -34,8 +42,8 @@ def open_storage(url: str | None, run_dir: Path, study_name: str, workers: int =
     Raises:
         StorageError: an unsupported URL, SQLite with several workers, an unreachable database or a corrupt journal.
     """
-    if url is None or url.endswith((".log", ".journal")):
-        path = Path(url) if url else study_dir(run_dir, study_name) / JOURNAL_NAME
+    path = journal_path(url, run_dir, study_name)
+    if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             return JournalStorage(JournalFileBackend(str(path)))
@@ -45,6 +53,9 @@ def open_storage(url: str | None, run_dir: Path, study_name: str, workers: int =
         raise StorageError("SQLite cannot be shared by several workers; use PostgreSQL or the default journal file")
     if not url.startswith(("postgresql", "sqlite")):
         raise StorageError(f"unsupported storage '{url}'; use a journal file path, postgresql://... or sqlite:///...")
+    from .retry import retry_stale_trial  # here, not at the top: retry needs the objective, which needs this module
+
+    driver_url = "postgresql+psycopg://" + url.removeprefix("postgresql://") if url.startswith("postgresql://") else url
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
@@ -54,10 +65,10 @@ def open_storage(url: str | None, run_dir: Path, study_name: str, workers: int =
                 else {
                     "heartbeat_interval": HEARTBEAT_SECONDS,
                     "grace_period": GRACE_SECONDS,
-                    "heartbeat_stale_trial_callback": RetryHeartbeatStaleTrialCallback(max_retry=1),
+                    "heartbeat_stale_trial_callback": retry_stale_trial,
                 }
             )
-            return RDBStorage(url, engine_kwargs={"pool_pre_ping": True}, **heartbeat)
+            return RDBStorage(driver_url, engine_kwargs={"pool_pre_ping": True}, **heartbeat)
     except Exception as error:  # sqlalchemy / driver errors: report the cause in one line
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise StorageError(f"cannot open storage '{_redact(url)}': {first_line}") from error

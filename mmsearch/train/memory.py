@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import dataclass
 from types import TracebackType
 
 import torch
+
+from mmsearch.errors import MemoryCapError
 
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
@@ -24,7 +27,8 @@ class PeakMemory:
     """Context manager measuring peak memory in MiB while it is open (``peak_mb`` afterwards).
 
     On CUDA: ``torch.cuda.max_memory_allocated`` after a reset. On the CPU: the process RSS sampled every
-    ``interval`` seconds by a daemon thread (a peak shorter than the interval can be missed).
+    ``interval`` seconds by a daemon thread (a peak shorter than the interval can be missed). ``used_mb()`` reads
+    the block's charge while it is open.
     """
 
     def __init__(self, device: torch.device, interval: float = 0.02) -> None:
@@ -32,6 +36,7 @@ class PeakMemory:
         self.interval = interval
         self.peak_mb = 0.0
         self._stop = threading.Event()
+        self._start_bytes = 0
         self._peak_bytes = 0
         self._thread: threading.Thread | None = None
 
@@ -39,7 +44,7 @@ class PeakMemory:
         if self.device.type == "cuda":
             torch.cuda.reset_peak_memory_stats(self.device)
         else:
-            self._peak_bytes = resident_bytes()
+            self._start_bytes = self._peak_bytes = resident_bytes()
             self._thread = threading.Thread(target=self._sample, daemon=True)
             self._thread.start()
         return self
@@ -47,6 +52,12 @@ class PeakMemory:
     def _sample(self) -> None:
         while not self._stop.wait(self.interval):
             self._peak_bytes = max(self._peak_bytes, resident_bytes())
+
+    def used_mb(self) -> float:
+        """MiB charged to the block so far: the allocator peak on CUDA, the growth of the peak RSS on the CPU."""
+        if self.device.type == "cuda":
+            return torch.cuda.max_memory_allocated(self.device) / 2**20
+        return (max(self._peak_bytes, resident_bytes()) - self._start_bytes) / 2**20
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
@@ -58,3 +69,25 @@ class PeakMemory:
         if self._thread is not None:
             self._thread.join()
         self.peak_mb = max(self._peak_bytes, resident_bytes()) / 2**20
+
+
+@dataclass(frozen=True)
+class MemoryCap:
+    """A limit on ``meter.used_mb()``, checked by the trainer while it trains and evaluates.
+
+    Attributes:
+        meter: the open ``PeakMemory`` of the trial.
+        limit_mb: the most MiB the trial may use.
+    """
+
+    meter: PeakMemory
+    limit_mb: float
+
+    def check(self, where: str) -> None:
+        """Raises ``MemoryCapError`` naming ``where`` (e.g. ``epoch 3, batch 7``) once the limit is passed."""
+        used = self.meter.used_mb()
+        if used > self.limit_mb:
+            raise MemoryCapError(
+                f"memory cap exceeded at {where}: used {used:.1f} MiB, allowed {self.limit_mb:g} MiB "
+                f"({'allocator peak' if self.meter.device.type == 'cuda' else 'resident-set growth'})"
+            )

@@ -12,17 +12,26 @@ from torch import nn
 
 from mmsearch.components import TrainingBatch
 from mmsearch.data.dataset import Dataset
+from mmsearch.errors import NonFiniteLossError, TrialFailure
 from mmsearch.eval import EarlyStopping, EvalResult, Evaluator, score_by_dot
 from mmsearch.eval.metrics import PRIMARY_METRIC
 from mmsearch.model.objective import TrainingObjective
 from mmsearch.model.recommender import Recommender
 from mmsearch.search.spec import TrainConfig
 
+from .memory import MemoryCap
 from .sampler import NegativeSampler
 
-
-class TrialFailure(Exception):
-    """Training cannot go on (e.g. the loss became NaN); the trial is recorded as failed with this message."""
+__all__ = [
+    "EpochReport",
+    "TrainResult",
+    "TrialFailure",
+    "learned_state",
+    "make_optimizer",
+    "score_all",
+    "train_and_evaluate",
+    "train_epoch",
+]
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,7 @@ class TrainResult:
         valid, test: evaluations at the best epoch (test never influenced any decision).
         curve: one ``EpochReport.to_dict()`` per validation evaluation.
         train_seconds, eval_seconds: wall time spent in optimisation steps and in evaluations.
+        best_state: ``learned_state`` of the model at the best epoch (CPU tensors), when asked for; else None.
     """
 
     best_epoch: int
@@ -63,6 +73,7 @@ class TrainResult:
     curve: list[dict[str, float]] = field(default_factory=list)
     train_seconds: float = 0.0
     eval_seconds: float = 0.0
+    best_state: dict[str, torch.Tensor] | None = None
 
 
 def train_and_evaluate(
@@ -73,14 +84,19 @@ def train_and_evaluate(
     device: torch.device,
     seed: int,
     on_evaluation: Callable[[EpochReport], None] | None = None,
+    memory_cap: MemoryCap | None = None,
+    keep_best_state: bool = False,
 ) -> TrainResult:
     """Train with Adam on sampled triples; evaluate on validation every ``config.eval_every`` epochs.
 
     The test split is evaluated only when validation Recall@20 reaches a new best, so the reported test metrics are
     those of the best-validation epoch. ``on_evaluation`` may raise (e.g. ``optuna.TrialPruned``) to stop early.
+    ``memory_cap`` is checked after every batch and every evaluation. With ``keep_best_state`` a CPU copy of the
+    model's learned state is taken at each new best (memory: one extra copy of the parameters).
 
     Raises:
-        TrialFailure: the loss became NaN or infinite.
+        NonFiniteLossError: a batch's loss became NaN or infinite.
+        MemoryCapError: the trial used more memory than ``memory_cap`` allows.
     """
     torch.manual_seed(seed)
     sampler = NegativeSampler(dataset.train, config.negatives, seed)
@@ -89,16 +105,14 @@ def train_and_evaluate(
     optimizer = make_optimizer([model, objective], config)
     stopping = EarlyStopping(patience=config.patience, metric=PRIMARY_METRIC)
     curve: list[dict[str, float]] = []
-    best_valid = best_test = None
+    best_valid = best_test = best_state = None
     train_seconds = eval_seconds = 0.0
     started = time.perf_counter()
     epoch = 0
     for epoch in range(1, config.max_epochs + 1):
         tick = time.perf_counter()
-        loss = train_epoch(model, objective, sampler, optimizer, config, device)
+        loss = train_epoch(model, objective, sampler, optimizer, config, device, epoch, memory_cap)
         train_seconds += time.perf_counter() - tick
-        if not math.isfinite(loss):
-            raise TrialFailure(f"loss became {loss} at epoch {epoch}")
         if epoch % config.eval_every and epoch != config.max_epochs:
             continue
         tick = time.perf_counter()
@@ -106,7 +120,10 @@ def train_and_evaluate(
         valid = valid_evaluator.evaluate(scores)
         if stopping.update(epoch, valid):
             best_valid, best_test = valid, test_evaluator.evaluate(scores)
+            best_state = learned_state(model) if keep_best_state else None
         eval_seconds += time.perf_counter() - tick
+        if memory_cap is not None:
+            memory_cap.check(f"epoch {epoch}, evaluation")
         report = EpochReport(epoch, loss, valid.metrics, stopping.best_step, time.perf_counter() - started)
         curve.append(report.to_dict())
         if on_evaluation is not None:
@@ -114,7 +131,7 @@ def train_and_evaluate(
         if stopping.should_stop:
             break
     assert best_valid is not None and best_test is not None  # the last epoch is always evaluated
-    return TrainResult(stopping.best_step, epoch, best_valid, best_test, curve, train_seconds, eval_seconds)
+    return TrainResult(stopping.best_step, epoch, best_valid, best_test, curve, train_seconds, eval_seconds, best_state)
 
 
 def make_optimizer(modules: list[nn.Module], config: TrainConfig) -> torch.optim.Optimizer:
@@ -130,22 +147,41 @@ def train_epoch(
     optimizer: torch.optim.Optimizer,
     config: TrainConfig,
     device: torch.device,
+    epoch: int = 1,
+    memory_cap: MemoryCap | None = None,
 ) -> float:
-    """One pass over all training positives; returns the mean batch loss."""
+    """One pass over all training positives (epoch number ``epoch``, for messages); returns the mean batch loss.
+
+    Raises:
+        NonFiniteLossError: a batch's loss is NaN or infinite (found before its update is applied).
+        MemoryCapError: ``memory_cap`` was passed (checked after every batch).
+    """
     model.train()
     objective.train()
     total, batches = 0.0, 0
-    for users, positives, negatives in sampler.epoch(config.batch_size, device):
+    for batches, (users, positives, negatives) in enumerate(sampler.epoch(config.batch_size, device), start=1):
         representations = model()
         loss = objective(representations, TrainingBatch(users, positives, negatives))
         if config.reg_weight:
             loss = loss + config.reg_weight * model.l2_penalty(users, positives, negatives)
+        value = loss.item()
+        if not math.isfinite(value):
+            raise NonFiniteLossError(f"loss became {value} at epoch {epoch}, batch {batches}")
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
-        total += loss.item()
-        batches += 1
+        total += value
+        if memory_cap is not None:
+            memory_cap.check(f"epoch {epoch}, batch {batches}")
     return total / max(batches, 1)
+
+
+def learned_state(model: Recommender) -> dict[str, torch.Tensor]:
+    """CPU copy of ``model.state_dict()`` without the model's own buffers (its input features, rebuilt from data)."""
+    inputs = {name for name, _ in model.named_buffers(recurse=False)}
+    return {
+        name: tensor.detach().to("cpu", copy=True) for name, tensor in model.state_dict().items() if name not in inputs
+    }
 
 
 def score_all(model: Recommender) -> Callable[[torch.Tensor], torch.Tensor]:

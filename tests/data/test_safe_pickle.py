@@ -56,9 +56,7 @@ def test_unlisted_numpy_name_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
-@pytest.mark.parametrize(
-    "cls", [sp.coo_matrix, sp.csr_matrix, sp.csc_matrix, sp.coo_array, sp.csr_array, sp.csc_array]
-)
+@pytest.mark.parametrize("cls", [sp.coo_matrix, sp.csr_matrix, sp.csc_matrix, sp.coo_array, sp.csr_array, sp.csc_array])
 def test_round_trip_of_every_sparse_class_and_protocol(tmp_path: Path, cls: type, protocol: int) -> None:
     dense = np.array([[0, 1, 0, 2], [3, 0, 0, 0], [0, 0, 0, 4]], dtype=np.float32)
     path = _write(tmp_path / "m.pkl", pickle.dumps(cls(dense), protocol=protocol))

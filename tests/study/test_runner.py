@@ -8,6 +8,7 @@ import torch
 from optuna.trial import TrialState
 
 import mmsearch.study.objective as objective
+import mmsearch.study.reaper as reaper
 import mmsearch.study.runner as runner
 from mmsearch.errors import MMSearchError, SpaceError, StorageError
 from mmsearch.registry import Registry
@@ -133,7 +134,7 @@ def test_running_trial_of_a_dead_local_worker_is_failed_on_resume(tmp_path):
 
 
 def test_postgresql_storage(tmp_path):
-    url = "postgresql://postgres@127.0.0.1:5432/test"
+    url = "postgresql://postgres@127.0.0.1:5432/test"  # no driver named: psycopg 3 is used
     name = f"pytest-{uuid.uuid4().hex[:8]}"
     dataset = tiny_dataset()
     try:
@@ -142,7 +143,7 @@ def test_postgresql_storage(tmp_path):
         reloaded = optuna.load_study(study_name=name, storage=open_storage(url, tmp_path, name))
         assert reloaded.trials[1].user_attrs["test"] == study.trials[1].user_attrs["test"]
     finally:
-        optuna.delete_study(study_name=name, storage=url)
+        optuna.delete_study(study_name=name, storage=open_storage(url, tmp_path, name))
 
 
 def test_bad_storage_urls_are_one_line_errors(tmp_path):
@@ -160,7 +161,7 @@ def test_running_trial_that_never_recorded_its_worker_is_failed_once_old(tmp_pat
     fresh = study.ask()
     run_study(dataset, space(), REGISTRY, CPU, options(tmp_path, 1))
     assert study.trials[fresh.number].state == TrialState.RUNNING  # may still be starting: left alone
-    monkeypatch.setattr(runner, "ORPHAN_SECONDS", 0)
+    monkeypatch.setattr(reaper, "ORPHAN_SECONDS", 0)
     resumed = run_study(dataset, space(), REGISTRY, CPU, options(tmp_path, 1))
     assert resumed.trials[fresh.number].state == TrialState.FAIL
     assert resumed.trials[fresh.number].user_attrs["fail_reason"] == "its worker died before recording itself"
@@ -196,7 +197,7 @@ def test_baseline_presets_are_enqueued_once_and_run_as_specified(tmp_path):
     assert specs[1]["fusion"]["name"] == "concat" and set(specs[1]["extractors"]) == {"image", "text"}
     assert specs[2]["encoder"] == {
         "name": "item_knn",
-        "params": {"n_layers": 2, "item_layers": 1, "k": 10, "modality_balance": 0.5},
+        "params": {"n_layers": 2, "item_layers": 1, "k": 10, "modality_balance": 0.5, "edge_dropout": 0.8},
     }
     assert specs[0]["train"]["max_epochs"] == SPACE["train"]["max_epochs"]  # the space's fixed budget
     assert study.trials[1].user_attrs["label"].startswith("[vbpr] mf|early|concat")

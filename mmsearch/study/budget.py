@@ -1,0 +1,54 @@
+"""How much of a study's trial budget is used: counted finished trials, and running trials of live workers."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import optuna
+from optuna.trial import FrozenTrial, TrialState
+
+from .objective import INTERRUPTED
+from .reaper import dead_reason
+from .retry import RETRY_ATTR
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Budget use at one moment.
+
+    Attributes:
+        finished: finished trials that count (not an interrupted trial, nor a failed one that a retry replaces).
+        running: running trials whose worker may be alive.
+        started: trials that ever left the queue (all but the waiting ones); grows by one with every started trial.
+    """
+
+    finished: int
+    running: int
+    started: int
+
+
+def usage(trials: Sequence[FrozenTrial]) -> Usage:
+    """The budget use of a study with these trials."""
+    host, now = socket.gethostname(), datetime.now()
+    retried = {trial.user_attrs[RETRY_ATTR] for trial in trials if RETRY_ATTR in trial.user_attrs}
+    finished = sum(1 for trial in trials if _counts(trial, retried))
+    running = sum(1 for trial in trials if trial.state == TrialState.RUNNING and dead_reason(trial, host, now) is None)
+    started = sum(1 for trial in trials if trial.state != TrialState.WAITING)
+    return Usage(finished, running, started)
+
+
+def counted_trials(study: optuna.Study) -> int:
+    """Finished trials that count toward the budget (an interrupted trial does not, nor a failed one that was
+    retried: its retry takes its place)."""
+    return usage(study.get_trials(deepcopy=False)).finished
+
+
+def _counts(trial: FrozenTrial, retried: set[int]) -> bool:
+    return (
+        trial.state.is_finished()
+        and trial.user_attrs.get("fail_reason") != INTERRUPTED
+        and not (trial.state == TrialState.FAIL and trial.number in retried)
+    )

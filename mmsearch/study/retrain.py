@@ -1,0 +1,139 @@
+"""Re-training a stored trial from its spec alone under several seeds, for its mean, spread and paired tests."""
+
+from __future__ import annotations
+
+import dataclasses
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import optuna
+import torch
+
+from mmsearch.data.dataset import Dataset
+from mmsearch.errors import MMSearchError
+from mmsearch.eval import EvalResult
+from mmsearch.model import FeatureCache
+from mmsearch.registry import Registry
+
+from .execute import execute_spec
+from .storage import study_dir
+from .stored import check_dataset, find_trial, stored_spec
+
+RETRAIN_METRICS = ("recall@20", "ndcg@20")
+SPLITS = ("valid", "test")
+ATTR_PREFIX = "retrain:"
+
+
+@dataclass(frozen=True)
+class SeedRun:
+    """One re-training: its seed and the evaluations at its best-validation epoch."""
+
+    seed: int
+    valid: EvalResult
+    test: EvalResult
+
+    def metrics(self) -> dict[str, float]:
+        """``<split>_<metric>`` -> value, for the splits and ``RETRAIN_METRICS``."""
+        return {
+            f"{split}_{metric}": getattr(self, split).metrics[metric] for split in SPLITS for metric in RETRAIN_METRICS
+        }
+
+
+@dataclass(frozen=True)
+class Retraining:
+    """The re-trainings of one trial and the file of their per-user metric vectors."""
+
+    trial: int
+    label: str
+    runs: tuple[SeedRun, ...]
+    vectors: Path
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-compatible: ``seeds``, ``per_seed`` / ``mean`` / ``std`` keyed by ``<split>_<metric>`` (``std`` is
+        the sample standard deviation, None for a single seed) and ``vectors`` (the file's path).
+        """
+        per_seed = {name: [run.metrics()[name] for run in self.runs] for name in self.runs[0].metrics()}
+        return {
+            "seeds": [run.seed for run in self.runs],
+            "per_seed": per_seed,
+            "mean": {name: statistics.fmean(values) for name, values in per_seed.items()},
+            "std": {name: statistics.stdev(values) if len(values) > 1 else None for name, values in per_seed.items()},
+            "vectors": str(self.vectors),
+        }
+
+
+def retrain_trial(
+    study: optuna.Study,
+    number: int,
+    dataset: Dataset,
+    registry: Registry,
+    device: torch.device,
+    run_dir: Path,
+    seeds: int = 5,
+    on_seed: Callable[[SeedRun], None] | None = None,
+) -> Retraining:
+    """Re-train trial ``number`` from its stored spec with seeds ``spec.seed``, ``spec.seed + 1``, ...
+
+    Writes the per-user vectors to ``<run_dir>/<study>/retrain-<number>.npz`` (``seeds`` [S]; per split
+    ``<split>_users`` int32 [U] and ``<split>_<metric>`` float32 [S, U]) and stores ``Retraining.summary()`` as the
+    study attribute ``retrain:<number>`` (a finished trial's own attributes are read-only; see
+    ``retrain_summaries``). ``on_seed`` is called after each seed.
+
+    Raises:
+        MMSearchError: ``seeds`` < 1.
+        StorageError: the data differ from the study's, or the trial is unknown or stored no spec.
+    """
+    if seeds < 1:
+        raise MMSearchError(f"--seeds must be at least 1, got {seeds}")
+    check_dataset(study, dataset)
+    trial = find_trial(study, number)
+    spec = stored_spec(trial)
+    cache = FeatureCache(study_dir(run_dir, study.study_name) / "features")
+    runs = []
+    for offset in range(seeds):
+        outcome = execute_spec(dataclasses.replace(spec, seed=spec.seed + offset), dataset, registry, device, cache)
+        runs.append(SeedRun(spec.seed + offset, outcome.result.valid, outcome.result.test))
+        if on_seed is not None:
+            on_seed(runs[-1])
+    path = study_dir(run_dir, study.study_name) / f"retrain-{number}.npz"
+    write_vectors(path, runs)
+    retraining = Retraining(number, spec.label(), tuple(runs), path)
+    study.set_user_attr(f"{ATTR_PREFIX}{number}", retraining.summary())
+    return retraining
+
+
+def write_vectors(path: Path, runs: list[SeedRun]) -> None:
+    """The per-user metric vectors of ``runs`` as one ``.npz`` (layout in ``retrain_trial``)."""
+    arrays: dict[str, np.ndarray] = {"seeds": np.array([run.seed for run in runs], dtype=np.int64)}
+    for split in SPLITS:
+        arrays[f"{split}_users"] = getattr(runs[0], split).users.astype(np.int32)
+        for metric in RETRAIN_METRICS:
+            arrays[f"{split}_{metric}"] = np.stack([getattr(run, split).per_user[metric] for run in runs])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, **arrays)
+
+
+def retrain_summaries(study: optuna.Study) -> dict[int, dict[str, Any]]:
+    """Trial number -> the summary its latest re-training stored."""
+    attrs = study.user_attrs
+    return {int(key[len(ATTR_PREFIX) :]): value for key, value in attrs.items() if key.startswith(ATTR_PREFIX)}
+
+
+def format_retraining(retraining: Retraining) -> str:
+    """Text table: one row per seed of validation and test Recall@20 and NDCG@20, then mean ± std."""
+    summary = retraining.summary()
+    header = ["seed", *(name.replace("valid_", "val ").replace("_", " ") for name in summary["mean"])]
+    rows = [[str(run.seed), *(f"{value:.4f}" for value in run.metrics().values())] for run in retraining.runs]
+    rows.append(["mean ± std", *(_mean_std(summary["mean"][n], summary["std"][n]) for n in summary["mean"])])
+    widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
+    lines = ["  ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in [header, *rows]]
+    title = f"trial {retraining.trial} ({retraining.label}) re-trained under {len(retraining.runs)} seed(s)"
+    return "\n".join([title, *lines, f"per-user vectors: {retraining.vectors}"])
+
+
+def _mean_std(mean: float, std: float | None) -> str:
+    return f"{mean:.4f} ± {std:.4f}" if std is not None else f"{mean:.4f} ± n/a"

@@ -1,0 +1,118 @@
+"""What a study records about its search, so that every worker, on any host, runs the same one.
+
+Study user attributes: ``space`` (the resolved space), ``dataset`` (name, fingerprint and summary), ``budget`` (total
+trial budget) and ``search`` (``seed``, ``sampler``, ``pruner``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import optuna
+import yaml
+
+from mmsearch.data.dataset import Dataset
+from mmsearch.errors import MMSearchError, StorageError
+from mmsearch.registry import Registry
+from mmsearch.search.space import SearchSpace, parse_space
+
+SPACE_FILE = "space.yaml"
+BUDGET_ATTR = "budget"
+SEARCH_ATTR = "search"
+
+
+@dataclass(frozen=True)
+class StudySettings:
+    """How a study searches: its total trial budget, the seed of models and sampler, the sampler and the pruner."""
+
+    budget: int
+    seed: int
+    sampler: str
+    pruner: str
+
+
+def bind_study(study: optuna.Study, space: SearchSpace, dataset: Dataset, folder: Path) -> None:
+    """Record the resolved space and dataset on a new study; on an existing one, refuse a different space or data.
+
+    The resolved space is also written to ``folder/space.yaml``.
+
+    Raises:
+        StorageError: the study exists with another resolved space or other data.
+    """
+    resolved = space.to_yaml_dict()
+    stored = study.user_attrs
+    if "space" in stored:
+        if stored["space"] != resolved:
+            differs = sorted(key for key in resolved if stored["space"].get(key) != resolved[key])
+            raise StorageError(
+                f"study '{study.study_name}' was created with another resolved space (differs in: "
+                f"{', '.join(differs)}; a changed space file or changed plugin defaults); resume it with the space "
+                "it was created with or choose a new --study name"
+            )
+        check_dataset(study, dataset)
+    else:
+        study.set_user_attr("space", resolved)
+        identity = {"name": dataset.name, "fingerprint": dataset.fingerprint(), **dataset.summary()}
+        study.set_user_attr("dataset", identity)
+    _write_space(resolved, folder)
+
+
+def check_dataset(study: optuna.Study, dataset: Dataset) -> None:
+    """Refuse data other than the study's (by fingerprint).
+
+    Raises:
+        StorageError: the fingerprints differ.
+    """
+    stored = study.user_attrs["dataset"]
+    if stored["fingerprint"] != dataset.fingerprint():
+        raise StorageError(
+            f"study '{study.study_name}' was created on other data ({stored['name']}, fingerprint "
+            f"{stored['fingerprint']}; given: {dataset.name}, fingerprint {dataset.fingerprint()}); give the same "
+            "data and data options, or choose a new --study name"
+        )
+
+
+def stored_space(study: optuna.Study, dataset: Dataset, registry: Registry, folder: Path) -> SearchSpace:
+    """The study's resolved space, rebuilt from storage (no space file needed) after checking ``dataset``.
+
+    Raises:
+        StorageError: the study records no space (not made by ``mmsearch run``), its space no longer validates
+            against the installed plugins, or ``dataset`` is not the study's.
+    """
+    raw = study.user_attrs.get("space")
+    if raw is None or "dataset" not in study.user_attrs:
+        raise StorageError(f"study '{study.study_name}' records no search space; start it with mmsearch run")
+    check_dataset(study, dataset)
+    try:
+        space = parse_space(raw, registry).for_dataset(dataset, registry)
+    except MMSearchError as error:
+        raise StorageError(f"study '{study.study_name}': its stored space does not load here: {error}") from error
+    _write_space(raw, folder)
+    return space
+
+
+def record_settings(study: optuna.Study, settings: StudySettings) -> None:
+    """Store the budget and search settings (a resumed study takes the latest)."""
+    study.set_user_attr(BUDGET_ATTR, settings.budget)
+    study.set_user_attr(SEARCH_ATTR, {"seed": settings.seed, "sampler": settings.sampler, "pruner": settings.pruner})
+
+
+def read_settings(study: optuna.Study) -> StudySettings:
+    """The stored budget and search settings.
+
+    Raises:
+        StorageError: the study records none (not made by ``mmsearch run``).
+    """
+    attrs = study.user_attrs
+    if BUDGET_ATTR not in attrs or SEARCH_ATTR not in attrs:
+        raise StorageError(
+            f"study '{study.study_name}' records no trial budget; start or resume it once with mmsearch run"
+        )
+    search = attrs[SEARCH_ATTR]
+    return StudySettings(attrs[BUDGET_ATTR], search["seed"], search["sampler"], search["pruner"])
+
+
+def _write_space(resolved: dict[str, object], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / SPACE_FILE).write_text(yaml.safe_dump(resolved, sort_keys=False))
