@@ -188,8 +188,8 @@ def parse_space(raw: Any, registry: Registry, default_name: str = "space") -> Se
     if missing:
         raise SpaceError(f"missing axes {missing}; every space lists extractor (optional), {', '.join(AXES)}")
     extractors_raw = axes.get("extractor", {ALL_MODALITIES: {"provided": {}}})
-    if not isinstance(extractors_raw, dict) or not extractors_raw:
-        raise SpaceError("axis 'extractor' must map a modality (or '*') to extractor options")
+    if not isinstance(extractors_raw, dict):
+        raise SpaceError("axis 'extractor' must map a modality (or '*') to extractor options ({} uses none)")
     extractors = {
         str(modality): _parse_options(registry, "extractor", f"extractor.{modality}", options)
         for modality, options in extractors_raw.items()

@@ -124,3 +124,13 @@ def test_wildcard_skips_modalities_no_listed_extractor_reads(registry):
     raw["axes"]["extractor"] = {"text": {"provided": {}}}
     with pytest.raises(SpaceError, match="extractor 'provided' cannot read modality 'text' \\(raw content"):
         parse_space(raw, registry).for_dataset(dataset, registry)
+
+
+@pytest.mark.parametrize("extractors", [{"*": {"off": {}}}, {"*": {"provided": {}, "off": {}}}])
+def test_a_resolved_space_round_trips_through_its_yaml(extractors, registry):
+    dataset = tiny_dataset(modality_dims={"image": 4})
+    raw = space_with()
+    raw["axes"]["extractor"] = extractors
+    resolved = parse_space(raw, registry).for_dataset(dataset, registry)
+    reloaded = parse_space(resolved.to_yaml_dict(), registry).for_dataset(dataset, registry)
+    assert reloaded.to_yaml_dict() == resolved.to_yaml_dict()
