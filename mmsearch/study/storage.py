@@ -7,7 +7,7 @@ from pathlib import Path
 
 import optuna
 from optuna.storages import JournalStorage, RDBStorage
-from optuna.storages.journal import JournalFileBackend
+from optuna.storages.journal import JournalFileBackend, JournalFileSymlinkLock
 
 from mmsearch.errors import StorageError
 
@@ -46,9 +46,11 @@ def open_storage(url: str | None, run_dir: Path, study_name: str, workers: int =
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            return JournalStorage(JournalFileBackend(str(path)))
+            storage = JournalStorage(JournalFileBackend(str(path)))
         except Exception as error:  # optuna raises several types for unreadable journals
             raise StorageError(f"{path}: cannot read the journal ({type(error).__name__}: {error})") from error
+        _check_complete(path)
+        return storage
     if url.startswith("sqlite") and workers > 1:
         raise StorageError("SQLite cannot be shared by several workers; use PostgreSQL or the default journal file")
     if not url.startswith(("postgresql", "sqlite")):
@@ -72,6 +74,38 @@ def open_storage(url: str | None, run_dir: Path, study_name: str, workers: int =
     except Exception as error:  # sqlalchemy / driver errors: report the cause in one line
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise StorageError(f"cannot open storage '{_redact(url)}': {first_line}") from error
+
+
+def _check_complete(journal: Path) -> None:
+    """Refuse a journal whose last record is cut off (a truncated file), which Optuna would silently skip.
+
+    A record being appended by another process also lacks its newline for a moment, so the check is repeated
+    under the journal's own write lock before it fails.
+
+    Raises:
+        StorageError: the file does not end with a complete record.
+    """
+    if _ends_complete(journal):
+        return
+    lock = JournalFileSymlinkLock(str(journal))
+    lock.acquire()
+    try:
+        complete = _ends_complete(journal)
+    finally:
+        lock.release()
+    if not complete:
+        raise StorageError(
+            f"{journal}: the journal is truncated (its last record is cut off); restore the file, or delete its "
+            "last line to resume from the records before it"
+        )
+
+
+def _ends_complete(journal: Path) -> bool:
+    with open(journal, "rb") as file:
+        if file.seek(0, 2) == 0:
+            return True
+        file.seek(-1, 2)
+        return file.read(1) == b"\n"
 
 
 def _redact(url: str) -> str:
