@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from mmsearch.study.objectives import OBJECTIVE_COLUMNS
+
 from ._trials import PRIMARY, ranked_trials
 from .choices import axes_summary
 from .configs import config_name
@@ -48,6 +50,8 @@ def report_blocks(report: Report) -> list[Block]:
     """The report as blocks, in reading order; every table formatted for display."""
     frame = report.frame
     blocks = [_study_block(report), _failures_block(frame), _leaderboard_block(frame, report.top)]
+    if len(report.objectives) > 1:
+        blocks.append(_objectives_front_block(report))
     blocks.append(_verdict_block(report))
     for axis in report.axes:
         table = axes_summary(frame, [axis]).drop(columns=["axis", "best_study"])
@@ -90,6 +94,11 @@ def _study_block(report: Report) -> Block:
         + "".join(f", {int(row[state])} {state.lower()}" for state in ("RUNNING", "WAITING") if row[state]),
         "ranking uses validation Recall@20 only; test metrics are shown, never used to select",
     ]
+    if len(report.objectives) > 1:
+        lines.append(
+            f"objectives: {', '.join(report.objectives)} (recall maximised, time and memory minimised); "
+            "pareto = on the Pareto front of these objectives"
+        )
     return Block("states", "Study", lines)
 
 
@@ -117,12 +126,28 @@ def _leaderboard_block(frame: pd.DataFrame, top: int) -> Block:
         "best_epoch",
         "train_seconds",
     ]
+    if "pareto" in best:
+        columns += ["peak_memory_mb", "pareto"]
     return Block(
         "leaderboard",
         "Leaderboard",
         [f"the {len(best)} best trials by validation Recall@20"],
         format_table(best[columns]),
     )
+
+
+def _objectives_front_block(report: Report) -> Block:
+    front = ranked_trials(report.frame)
+    front = front[front["pareto"].eq(True)] if not front.empty else front
+    title = "Pareto front of the objectives"
+    if front.empty:
+        return Block("pareto", title, ["no completed trial yet"])
+    columns = ["trial", "label", *(OBJECTIVE_COLUMNS[name] for name in report.objectives)]
+    lines = [
+        f"the {len(front)} completed trials that no other completed trial dominates on {', '.join(report.objectives)} "
+        "(at least as good on each, better on one), best validation Recall@20 first"
+    ]
+    return Block("pareto", title, lines, format_table(front[columns]))
 
 
 def _verdict_block(report: Report) -> Block:

@@ -8,6 +8,8 @@ import optuna
 import pandas as pd
 
 from mmsearch.study.leaderboard import trials_frame
+from mmsearch.study.objectives import DEFAULT_OBJECTIVES
+from mmsearch.study.settings import stored_objectives
 
 from ._trials import ranked_trials
 from .choices import searched_axes
@@ -37,6 +39,7 @@ class Report:
         configs: every configuration with its mean and spread over seeds.
         curves: learning curves of the ``top`` best trials.
         notes: block key -> a line explaining a missing or partial analysis.
+        objectives: the study's objectives (several: ``frame`` has the ``pareto`` column).
     """
 
     study: str
@@ -50,6 +53,7 @@ class Report:
     curves: pd.DataFrame
     top: int
     notes: dict[str, str] = field(default_factory=dict)
+    objectives: tuple[str, ...] = DEFAULT_OBJECTIVES
 
 
 def build_report(study: optuna.Study, top: int = 10, compare: int = 5) -> Report:
@@ -82,5 +86,16 @@ def build_report(study: optuna.Study, top: int = 10, compare: int = 5) -> Report
     curves = curves_frame(study, ranked["trial"].head(top) if not ranked.empty else [])
     dataset = dict(study.user_attrs.get("dataset", {}))
     return Report(
-        study.study_name, dataset, frame, axes, verdicts, importance, significance, configs, curves, top, notes
+        study.study_name,
+        dataset,
+        frame,
+        axes,
+        verdicts,
+        importance,
+        significance,
+        configs,
+        curves,
+        top,
+        notes,
+        stored_objectives(study),
     )

@@ -12,6 +12,7 @@ from mmsearch.errors import MMSearchError
 from mmsearch.registry import Registry
 from mmsearch.search.space import load_space
 from mmsearch.study import RunOptions, counted_trials, format_leaderboard, run_study, trials_frame
+from mmsearch.study.objectives import objective_names
 from mmsearch.study.runner import PRUNERS, SAMPLERS
 from mmsearch.train.device import resolve_device
 
@@ -30,6 +31,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of models and sampler (default 0)")
     parser.add_argument("--pruner", choices=PRUNERS, default="none", help="epoch-level pruning (default none)")
     parser.add_argument("--sampler", choices=SAMPLERS, default="tpe", help="search strategy (default tpe)")
+    parser.add_argument(
+        "--objectives",
+        default="recall",
+        metavar="recall[,time][,memory]",
+        help="maximise validation Recall@20 alone (default) or also minimise training seconds and/or peak memory; "
+        "several objectives need --pruner none (poor trials are stopped by mmsearch's own rule)",
+    )
     parser.add_argument(
         "--memory-cap-mb", type=float, default=None, help="fail a trial that uses more MiB (default: no cap)"
     )
@@ -83,11 +91,12 @@ def run(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)
     dataset = dataset_from_args(args)
     space = space.for_dataset(dataset, registry)
+    presets = " (its baseline presets may still use it)" if space.baselines else ""
     for modality in space.unused_modalities(dataset):
         kind = dataset.modalities[modality].kind
         print(
-            f"note: modality '{modality}' ({kind} content) is not used: the space turns it off or lists no "
-            "extractor that reads it",
+            f"note: modality '{modality}' ({kind} content) is not used by sampled trials: the space turns it off "
+            f"or lists no extractor that reads it{presets}",
             file=sys.stderr,
         )
     options = RunOptions(
@@ -104,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
         keep_models=args.keep_models,
         workers=args.workers,
         devices=devices,
+        objectives=objective_names([name.strip() for name in args.objectives.split(",")]),
     )
     try:
         study = run_study(dataset, space, registry, device, options)

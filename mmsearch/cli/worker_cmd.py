@@ -54,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
         show_progress=not args.quiet,
         workers=args.workers,
         devices=devices,
+        objectives=settings.objectives,
     )
     dataset = dataset_from_args(args)
     try:

@@ -54,7 +54,8 @@ class ModelStore:
         """Save trial ``number`` (validation ``value``, about to complete) when it ranks among the best ``keep``,
         then delete the files of finished trials that do not; True when the trial's file was written.
         """
-        ranking = [(t.value, t.number) for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))]
+        complete = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+        ranking = [(t.values[0], t.number) for t in complete]  # validation Recall@20 comes first in every study
         ranking = [(v, n) for v, n in ranking if n != number] + [(value, number)]
         best = {n for _, n in sorted(ranking, key=_rank_key)[: self.keep]}
         if number in best:

@@ -14,21 +14,26 @@ from optuna.distributions import distribution_to_json
 from mmsearch.eval.metrics import PRIMARY_METRIC
 from mmsearch.search.spec import AXES
 
+from .settings import stored_objectives
+
 LEADERBOARD_METRICS = ("recall@20", "ndcg@20", "recall@10", "ndcg@10")
 
 
 def trials_frame(study: optuna.Study) -> pd.DataFrame:
     """One row per trial: number, state, label, axis choices, extractors, parameters, validation and test metrics
-    (``valid_<metric>``, ``test_<metric>``), epochs, seconds, peak memory and failure reason.
+    (``valid_<metric>``, ``test_<metric>``), epochs, seconds, peak memory and failure or pruning reason.
 
     Also: ``auxiliaries`` (``+``-joined auxiliary losses, ``none`` without), ``seed``, ``spec`` (the stored spec as
     JSON), ``config`` (a short hash of the spec without its seed: runs of one configuration under several seeds share
     it), ``distributions`` (JSON of the trial's Optuna distributions, for importance analyses) and
     ``duration_seconds``. ``extractors`` is ``id-only`` for a trial that uses no modality. A trial that failed
-    before recording its spec has None in the spec-derived columns.
+    before recording its spec has None in the spec-derived columns. A study with several objectives adds ``pareto``:
+    whether the trial is on the Pareto front of the study's objectives (completed trials that no other completed
+    trial dominates).
     """
     rows = []
     dataset = study.user_attrs.get("dataset", {}).get("name")
+    front = {trial.number for trial in study.best_trials} if len(study.directions) > 1 else None
     for trial in study.get_trials(deepcopy=False):
         attrs = trial.user_attrs
         spec = attrs.get("spec", {})
@@ -57,8 +62,11 @@ def trials_frame(study: optuna.Study) -> pd.DataFrame:
             "peak_memory_mb": attrs.get("peak_memory_mb"),
             "device": attrs.get("device"),
             "fail_reason": attrs.get("fail_reason"),
+            "prune_reason": attrs.get("prune_reason"),
             "duration_seconds": trial.duration.total_seconds() if trial.duration is not None else None,
         }
+        if front is not None:
+            row["pareto"] = trial.number in front
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -89,7 +97,8 @@ def ranked(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def format_leaderboard(frame: pd.DataFrame, top: int = 10) -> str:
-    """Text table of the ``top`` best trials, validation metrics first and test beside them, plus state counts."""
+    """Text table of the ``top`` best trials, validation metrics first and test beside them, plus state counts;
+    with a ``pareto`` column (several objectives) also peak memory and whether each is on the Pareto front."""
     counts = frame["state"].value_counts().to_dict() if not frame.empty else {}
     header = "trials: " + (", ".join(f"{n} {state.lower()}" for state, n in sorted(counts.items())) or "none")
     best = ranked(frame).head(top)
@@ -98,6 +107,12 @@ def format_leaderboard(frame: pd.DataFrame, top: int = 10) -> str:
     columns = ["trial", "label"]
     columns += [f"valid_{m}" for m in LEADERBOARD_METRICS[:2]] + [f"test_{m}" for m in LEADERBOARD_METRICS[:2]]
     columns += ["best_epoch", "train_seconds"]
+    best = best.assign(best_epoch=best["best_epoch"].astype("Int64"))  # float once other trials lack it
+    note = ""
+    if "pareto" in best:
+        columns += ["peak_memory_mb", "pareto"]
+        best = best.assign(pareto=best["pareto"].map({True: "yes", False: "no"}))
+        note = "; pareto: on the Pareto front of the study's objectives"
     table = best[columns].rename(
         columns={
             "valid_recall@20": "val R@20",
@@ -106,14 +121,16 @@ def format_leaderboard(frame: pd.DataFrame, top: int = 10) -> str:
             "test_ndcg@20": "test N@20",
             "best_epoch": "epoch",
             "train_seconds": "train s",
+            "peak_memory_mb": "peak MiB",
         }
     )
     text = table.to_string(index=False, float_format=lambda value: f"{value:.4f}")
-    return f"{header} (ranked by validation {PRIMARY_METRIC}; test shown, never used to select)\n{text}"
+    return f"{header} (ranked by validation {PRIMARY_METRIC}; test shown, never used to select{note})\n{text}"
 
 
 def format_best(frame: pd.DataFrame, study: optuna.Study) -> str:
-    """Everything stored about the best trial by validation Recall@20."""
+    """Everything stored about the best trial by validation Recall@20 (with several objectives, also its values and
+    whether it is on the Pareto front)."""
     best = ranked(frame)
     if best.empty:
         return "no completed trial yet"
@@ -128,4 +145,7 @@ def format_best(frame: pd.DataFrame, study: optuna.Study) -> str:
         f"best epoch {attrs['best_epoch']} of {attrs['epochs_run']}; train {attrs['train_seconds']:.1f}s, "
         f"eval {attrs['eval_seconds']:.1f}s, peak memory {attrs['peak_memory_mb']:.0f} MiB on {attrs['device']}"
     )
+    if "pareto" in best:
+        values = ", ".join(f"{name} {value:.4g}" for name, value in zip(stored_objectives(study), trial.values))
+        lines.append(f"objectives: {values}; on the Pareto front: {'yes' if best.iloc[0]['pareto'] else 'no'}")
     return "\n".join(lines)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import optuna
 import torch
+from optuna.trial import TrialState
 
 from mmsearch.data.dataset import Dataset
 from mmsearch.errors import TrialFailure
@@ -19,8 +20,10 @@ from mmsearch.search.spec import TrialSpec
 from mmsearch.train.trainer import EpochReport
 
 from .execute import execute_spec
+from .objectives import DEFAULT_OBJECTIVES
 from .progress import Progress
 from .provenance import package_versions, plugin_origins, worker_identity
+from .termination import termination_reason
 from .vectors import encode_array
 
 if TYPE_CHECKING:  # artifacts imports the storage module, which imports this one
@@ -33,13 +36,16 @@ INTERRUPTED = "interrupted"
 
 @dataclass
 class Objective:
-    """Callable objective; returns validation Recall@20 (test metrics are stored, never returned).
+    """Callable objective; returns validation Recall@20 (test metrics are stored, never returned), or with several
+    ``objectives`` one value per objective in their order (``objectives.OBJECTIVES``).
 
     User attributes of each trial: ``spec``, ``label``, ``worker``, ``device``, ``seed``, ``versions``, ``plugins``,
     ``curve``; on completion ``valid``, ``test``, ``best_epoch``, ``epochs_run``, ``train_seconds``,
     ``eval_seconds``, ``extract_seconds``, ``peak_memory_mb``, ``per_user``, ``fusion_weights``; on failure
-    ``fail_reason`` (see ``failure_reason``).
+    ``fail_reason`` (see ``failure_reason``); when pruned ``prune_reason``.
 
+    A single-objective trial reports each validation evaluation to the study's pruner; a multi-objective one (Optuna
+    prunes none) is stopped by ``termination.termination_reason`` against the curves of the completed trials.
     ``memory_cap_mb`` fails a trial that uses more memory (``PeakMemory.used_mb``); ``models``, when set, keeps the
     learned state of the best trials.
     """
@@ -53,8 +59,9 @@ class Objective:
     progress: Progress
     memory_cap_mb: float | None = None
     models: ModelStore | None = None
+    objectives: tuple[str, ...] = DEFAULT_OBJECTIVES
 
-    def __call__(self, trial: optuna.Trial) -> float:
+    def __call__(self, trial: optuna.Trial) -> float | tuple[float, ...]:
         spec = self._spec(trial)
         for key, value in {
             "spec": spec.to_dict(),
@@ -72,6 +79,12 @@ class Objective:
         def on_evaluation(report: EpochReport) -> None:
             curve.append(report.to_dict())
             self.progress.evaluation(report)
+            if len(self.objectives) > 1:
+                completed = trial.study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+                reason = termination_reason(curve, [other.user_attrs.get("curve", []) for other in completed])
+                if reason is not None:
+                    raise optuna.TrialPruned(reason)
+                return
             trial.report(report.valid[PRIMARY_METRIC], report.epoch)
             if trial.should_prune():
                 raise optuna.TrialPruned(f"pruned at epoch {report.epoch}")
@@ -87,8 +100,9 @@ class Objective:
                 self.memory_cap_mb,
                 keep_best_state=self.models is not None,
             )
-        except optuna.TrialPruned:
+        except optuna.TrialPruned as pruned:
             trial.set_user_attr("curve", curve)
+            trial.set_user_attr("prune_reason", str(pruned))
             self.progress.trial_finished(trial.number, "pruned", f"after {len(curve)} evaluations")
             raise
         except (Exception, KeyboardInterrupt) as error:
@@ -121,7 +135,10 @@ class Objective:
             f"valid {PRIMARY_METRIC} {value:.4f}  test {result.test.metrics[PRIMARY_METRIC]:.4f}  "
             f"best epoch {result.best_epoch}/{result.epochs_run}",
         )
-        return value
+        if len(self.objectives) == 1:
+            return value
+        measures = {"recall": value, "time": result.train_seconds, "memory": outcome.peak_memory_mb}
+        return tuple(measures[name] for name in self.objectives)
 
     @staticmethod
     def _label(trial: optuna.Trial, spec: TrialSpec) -> str:

@@ -24,15 +24,18 @@ from .artifacts import ModelStore, models_dir
 from .budget import counted_trials
 from .claim import ClaimLock, claim_lock
 from .objective import PRESET_ATTR, Objective
+from .objectives import DEFAULT_OBJECTIVES, directions, objective_names
 from .progress import Progress
 from .reaper import fail_dead_trials
-from .settings import StudySettings, bind_study, read_settings, record_settings, stored_space
+from .settings import StudySettings, bind_study, check_objectives, read_settings, record_settings, stored_space
 from .storage import journal_path, open_storage, study_dir
 from .worker import work
 from .workers import PrefixedStream, run_processes
 
 PRUNERS = ("none", "median", "hyperband")
 SAMPLERS = ("tpe", "random", "bruteforce", "gp")
+GP_MULTI_OBJECTIVE = tuple(int(part) for part in optuna.__version__.split(".")[:2]) >= (4, 4)
+"""Whether the installed Optuna's GP sampler handles several objectives (added in Optuna 4.4)."""
 
 
 @dataclass(frozen=True)
@@ -46,9 +49,12 @@ class RunOptions:
         n_trials: total budget of finished trials in the study, counting those of earlier runs.
         timeout: seconds after which no new trial starts (None: no limit).
         seed: seed of every trial's model and of the sampler.
-        pruner: ``none``, ``median`` or ``hyperband`` (on epoch-level validation Recall@20).
+        pruner: ``none``, ``median`` or ``hyperband`` (on epoch-level validation Recall@20); only ``none`` with
+            several objectives, whose trials ``termination.termination_reason`` stops instead.
         sampler: ``tpe`` (multivariate, grouped, constant liar), ``random``, ``bruteforce`` (every combination of a
             discrete space, each once) or ``gp`` (Gaussian process).
+        objectives: ``recall`` alone, or with ``time`` and/or ``memory`` (``objectives.OBJECTIVES``); fixed when the
+            study is created.
         show_progress: print trial and epoch progress to stderr.
         memory_cap_mb: fail a trial whose memory passes this many MiB (allocator peak on CUDA, RSS growth on CPU).
         keep_models: keep the best-epoch weights of this many best trials under ``<study>/models`` (0: none).
@@ -69,6 +75,7 @@ class RunOptions:
     keep_models: int = 0
     workers: int = 1
     devices: tuple[str, ...] = ()
+    objectives: tuple[str, ...] = DEFAULT_OBJECTIVES
 
 
 def run_study(
@@ -76,24 +83,30 @@ def run_study(
 ) -> optuna.Study:
     """Run (or resume) the study until ``options.n_trials`` trials count; returns it.
 
-    The study records its resolved space, dataset, budget, seed, sampler and pruner, so that ``join_study`` can add
-    workers from other hosts. With ``options.workers`` > 1 the trials run in that many processes (see
-    ``join_study``). ``KeyboardInterrupt`` propagates after the running trials are recorded.
+    The study records its resolved space, dataset, budget, seed, sampler, pruner and objectives, so that
+    ``join_study`` can add workers from other hosts. With ``options.workers`` > 1 the trials run in that many
+    processes (see ``join_study``). ``KeyboardInterrupt`` propagates after the running trials are recorded.
 
     Raises:
         StorageError: the storage cannot be opened (SQLite with several workers), or the study exists with another
-            space or dataset.
-        MMSearchError: a worker process stopped with an error (it printed its message).
+            space, dataset or objectives.
+        MMSearchError: bad objectives, a pruner or sampler that does not support several objectives, or a worker
+            process stopped with an error (it printed its message).
     """
+    options = replace(options, objectives=objective_names(options.objectives))
+    _check_multi_objective(options)
     space = space.for_dataset(dataset, registry)
     storage = open_storage(options.storage_url, options.run_dir, options.study_name, options.workers)
-    study = (
-        optuna.load_study(study_name=options.study_name, storage=storage)
-        if _exists(storage, options.study_name)
-        else optuna.create_study(study_name=options.study_name, storage=storage, direction="maximize")
-    )
+    if _exists(storage, options.study_name):
+        study = optuna.load_study(study_name=options.study_name, storage=storage)
+        check_objectives(study, options.objectives)
+    else:
+        study = optuna.create_study(
+            study_name=options.study_name, storage=storage, directions=directions(options.objectives)
+        )
     bind_study(study, space, dataset, study_dir(options.run_dir, options.study_name))
-    record_settings(study, StudySettings(options.n_trials, options.seed, options.sampler, options.pruner))
+    settings = StudySettings(options.n_trials, options.seed, options.sampler, options.pruner, options.objectives)
+    record_settings(study, settings)
     fail_dead_trials(study)
     lock = _claim_lock(storage, options)
     with lock:
@@ -109,14 +122,15 @@ def join_study(dataset: Dataset, registry: Registry, device: torch.device, optio
     """Join a study that ``run_study`` created, from any host, and run its trials until its budget is used.
 
     No space file is needed: the space is rebuilt from the study. ``dataset`` must be the study's (same
-    fingerprint). ``options.n_trials`` can only lower the study's stored budget; pass the study's seed, sampler and
-    pruner (``study_settings``). Several workers share the budget: a trial starts only while counted
+    fingerprint). ``options.n_trials`` can only lower the study's stored budget; pass the study's seed, sampler,
+    pruner and objectives (``study_settings``). Several workers share the budget: a trial starts only while counted
     finished trials plus running trials of live workers stay below it, and the trials of a worker that dies are
     failed and retried once. With ``options.workers`` > 1, that many processes run, each on the next device of
     ``options.devices`` (default: ``device``) with an equal share of the CPU threads.
 
     Raises:
-        StorageError: no such study, one that records no space or budget, SQLite, or data other than the study's.
+        StorageError: no such study, one that records no space or budget, SQLite, or data or objectives other than
+            the study's.
         MMSearchError: a worker process stopped with an error (it printed its message).
     """
     study, space, lock = _join(dataset, registry, options)
@@ -128,7 +142,8 @@ def join_study(dataset: Dataset, registry: Registry, device: torch.device, optio
 
 
 def study_settings(storage_url: str | None, run_dir: Path, study_name: str) -> StudySettings:
-    """The budget, seed, sampler and pruner stored by ``run_study`` on an existing study, for a worker that joins it.
+    """The budget, seed, sampler, pruner and objectives stored by ``run_study`` on an existing study, for a worker
+    that joins it.
 
     Raises:
         StorageError: SQLite (it cannot be shared), no such study, or a study that records no settings.
@@ -154,6 +169,7 @@ def _open_shared(
 def _join(dataset: Dataset, registry: Registry, options: RunOptions) -> tuple[optuna.Study, SearchSpace, ClaimLock]:
     """The existing study, its stored space checked against ``dataset``, and its claim lock."""
     study, storage = _open_shared(options.storage_url, options.run_dir, options.study_name)
+    check_objectives(study, options.objectives)
     space = stored_space(study, dataset, registry, study_dir(options.run_dir, options.study_name))
     return study, space, _claim_lock(storage, options)
 
@@ -223,6 +239,7 @@ def _work(
         progress,
         options.memory_cap_mb,
         models if options.keep_models > 0 else None,
+        options.objectives,
     )
 
     def sampler(started: int) -> optuna.samplers.BaseSampler:
@@ -234,6 +251,27 @@ def _work(
 def _exists(storage: optuna.storages.BaseStorage, name: str) -> bool:
     summaries = optuna.get_all_study_summaries(storage, include_best_trial=False)
     return any(summary.study_name == name for summary in summaries)
+
+
+def _check_multi_objective(options: RunOptions) -> None:
+    """Refuse a pruner or sampler that cannot serve several objectives.
+
+    Raises:
+        MMSearchError: ``median`` or ``hyperband`` pruning, or ``gp`` on an Optuna older than 4.4, with several
+            objectives.
+    """
+    if len(options.objectives) == 1:
+        return
+    if options.pruner != "none":
+        raise MMSearchError(
+            f"--pruner {options.pruner} cannot prune a study with several objectives (Optuna prunes single-objective "
+            "studies only); use --pruner none: mmsearch stops poor multi-objective trials by its own rule"
+        )
+    if options.sampler == "gp" and not GP_MULTI_OBJECTIVE:
+        raise MMSearchError(
+            f"--sampler gp needs Optuna 4.4 or newer for several objectives (installed: {optuna.__version__}); "
+            "use tpe, random or bruteforce"
+        )
 
 
 def _enqueue_baselines(study: optuna.Study, space: SearchSpace) -> None:

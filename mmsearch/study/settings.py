@@ -1,7 +1,8 @@
 """What a study records about its search, so that every worker, on any host, runs the same one.
 
 Study user attributes: ``space`` (the resolved space), ``dataset`` (name, fingerprint and summary), ``budget`` (total
-trial budget) and ``search`` (``seed``, ``sampler``, ``pruner``).
+trial budget) and ``search`` (``seed``, ``sampler``, ``pruner``, ``objectives``; a study stored without
+``objectives`` optimises ``recall`` alone).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from mmsearch.errors import MMSearchError, StorageError
 from mmsearch.registry import Registry
 from mmsearch.search.space import SearchSpace, parse_space
 
+from .objectives import DEFAULT_OBJECTIVES
+
 SPACE_FILE = "space.yaml"
 BUDGET_ATTR = "budget"
 SEARCH_ATTR = "search"
@@ -24,12 +27,14 @@ SEARCH_ATTR = "search"
 
 @dataclass(frozen=True)
 class StudySettings:
-    """How a study searches: its total trial budget, the seed of models and sampler, the sampler and the pruner."""
+    """How a study searches: its total trial budget, the seed of models and sampler, the sampler, the pruner and the
+    objectives (names of ``objectives.OBJECTIVES``; fixed when the study is created)."""
 
     budget: int
     seed: int
     sampler: str
     pruner: str
+    objectives: tuple[str, ...]
 
 
 def bind_study(study: optuna.Study, space: SearchSpace, dataset: Dataset, folder: Path) -> None:
@@ -93,9 +98,34 @@ def stored_space(study: optuna.Study, dataset: Dataset, registry: Registry, fold
 
 
 def record_settings(study: optuna.Study, settings: StudySettings) -> None:
-    """Store the budget and search settings (a resumed study takes the latest)."""
+    """Store the budget and search settings (a resumed study takes the latest; see ``check_objectives``)."""
     study.set_user_attr(BUDGET_ATTR, settings.budget)
-    study.set_user_attr(SEARCH_ATTR, {"seed": settings.seed, "sampler": settings.sampler, "pruner": settings.pruner})
+    search = {
+        "seed": settings.seed,
+        "sampler": settings.sampler,
+        "pruner": settings.pruner,
+        "objectives": list(settings.objectives),
+    }
+    study.set_user_attr(SEARCH_ATTR, search)
+
+
+def stored_objectives(study: optuna.Study) -> tuple[str, ...]:
+    """The objectives the study records (``recall`` alone for a study that records none)."""
+    return tuple(study.user_attrs.get(SEARCH_ATTR, {}).get("objectives", DEFAULT_OBJECTIVES))
+
+
+def check_objectives(study: optuna.Study, objectives: tuple[str, ...]) -> None:
+    """Refuse to run an existing study with other objectives than its own.
+
+    Raises:
+        StorageError: the objectives differ.
+    """
+    stored = stored_objectives(study)
+    if objectives != stored:
+        raise StorageError(
+            f"study '{study.study_name}' was created with --objectives {','.join(stored)}, not "
+            f"{','.join(objectives)}; resume it with its objectives or choose a new --study name"
+        )
 
 
 def read_settings(study: optuna.Study) -> StudySettings:
@@ -110,7 +140,9 @@ def read_settings(study: optuna.Study) -> StudySettings:
             f"study '{study.study_name}' records no trial budget; start or resume it once with mmsearch run"
         )
     search = attrs[SEARCH_ATTR]
-    return StudySettings(attrs[BUDGET_ATTR], search["seed"], search["sampler"], search["pruner"])
+    return StudySettings(
+        attrs[BUDGET_ATTR], search["seed"], search["sampler"], search["pruner"], stored_objectives(study)
+    )
 
 
 def _write_space(resolved: dict[str, object], folder: Path) -> None:

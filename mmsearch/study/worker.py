@@ -14,7 +14,7 @@ from .reaper import WORKER_ATTR, fail_dead_trials
 from .settings import BUDGET_ATTR
 
 POLL_SECONDS = 1.0
-Objective = Callable[[optuna.Trial], float]
+Objective = Callable[[optuna.Trial], float | tuple[float, ...]]
 
 
 def work(
@@ -57,7 +57,7 @@ class _Claimed:
         self.objective = objective
         self.lock = lock
 
-    def __call__(self, trial: optuna.Trial) -> float:
+    def __call__(self, trial: optuna.Trial) -> float | tuple[float, ...]:
         trial.set_user_attr(WORKER_ATTR, worker_identity())
         self.lock.release()
         return self.objective(trial)

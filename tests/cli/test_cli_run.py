@@ -101,3 +101,39 @@ def test_plugins_list_shows_every_built_in(capsys):
     assert code == 0
     for kind, name in [("extractor", "provided"), ("encoder", "lightgcn"), ("timing", "late"), ("loss", "bpr")]:
         assert any(line.split()[:2] == [kind, name] and line.split()[2] == "mmsearch" for line in out.splitlines())
+
+
+def test_a_multi_objective_run_is_shown_by_every_command(tiny_space, synth_folder, tmp_path, capsys):
+    runs = ["--study", "mo", "--run-dir", str(tmp_path / "runs")]
+    base = ["run", "--space", str(tiny_space), "--data", str(synth_folder), *runs, "--device", "cpu", "--quiet"]
+    code, out, err = run([*base, "--trials", "2", "--objectives", "recall,time,memory"], capsys)
+    assert code == 0, err
+    assert "2/2 trials finished" in out and "pareto: on the Pareto front of the study's objectives" in out
+    code, out, _ = run(["trials", *runs], capsys)
+    assert code == 0 and "peak MiB" in out and "pareto" in out
+    code, out, _ = run(["best", *runs], capsys)
+    assert code == 0 and "objectives: recall " in out and "on the Pareto front: " in out
+    code, out, err = run(["report", *runs, "--format", "markdown"], capsys)
+    assert code == 0, err
+    assert "## Pareto front of the objectives" in out and "objectives: recall, time, memory" in out
+    output = tmp_path / "mo.csv"
+    assert run(["export", *runs, "--output", str(output)], capsys)[0] == 0
+    assert "pareto" in output.read_text().splitlines()[0].split(",")
+
+    code, _, err = run([*base, "--trials", "3"], capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert "study 'mo' was created with --objectives recall,time,memory, not recall;" in err
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--objectives", "recall,time", "--pruner", "median"], "--pruner median cannot prune a study with several"),
+        (["--objectives", "time"], "--objectives 'time': give recall first, then any of time, memory"),
+    ],
+)
+def test_bad_objectives_are_one_line_errors(extra, message, tiny_space, synth_folder, tmp_path, capsys):
+    args = ["run", "--space", str(tiny_space), "--data", str(synth_folder), "--run-dir", str(tmp_path / "runs")]
+    code, _, err = run([*args, "--device", "cpu", *extra], capsys)
+    assert code == 2 and err.count("\n") == 1 and message in err
+    assert not (tmp_path / "runs").exists()

@@ -116,3 +116,16 @@ def test_worker_refuses_a_missing_study_or_sqlite_in_one_line(storage, message, 
     args = ["worker", "--study", "nothing", "--run-dir", str(tmp_path), "--device", "cpu"]
     code, _, err = run([*args, *(["--storage", storage.format(tmp=tmp_path)] if storage else [])], capsys)
     assert code == 2 and err.count("\n") == 1 and message.format(tmp=tmp_path) in err
+
+
+def test_worker_uses_the_objectives_the_study_was_created_with(tiny_space, synth, tmp_path, capsys):
+    data, runs = synth(120), tmp_path / "runs"
+    study = ["--study", "mo", "--run-dir", str(runs), "--device", "cpu", "--quiet"]
+    args = ["run", "--space", str(tiny_space), "--data", data, *study, "--trials", "2", "--timeout", "0"]
+    code, out, err = run([*args, "--objectives", "recall,memory"], capsys)
+    assert code == 0 and "0/2 trials finished" in out, err
+    code, out, err = run(["worker", "--data", data, *study], capsys)
+    assert code == 0 and "2/2 trials finished" in out, err
+    stored = optuna.load_study(study_name="mo", storage=open_storage(None, runs, "mo"))
+    assert [len(t.values) for t in stored.trials] == [2, 2]
+    assert [t.values[1] for t in stored.trials] == [t.user_attrs["peak_memory_mb"] for t in stored.trials]

@@ -50,6 +50,7 @@ def test_two_worker_processes_share_the_budget_of_a_journal_study(tmp_path):
         "seed": 0,
         "sampler": "tpe",
         "pruner": "none",
+        "objectives": ["recall"],
     }
 
 
