@@ -17,6 +17,7 @@ from mmsearch.model import FeatureCache
 from mmsearch.registry import Registry
 from mmsearch.search.space import SearchSpace
 from mmsearch.search.spec import TrialSpec
+from mmsearch.search.warm_start import preset_spec
 from mmsearch.train.trainer import EpochReport
 
 from .execute import execute_spec
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # artifacts imports the storage module, which imports this on
 
 STORED_PER_USER = ("recall@20", "ndcg@20")
 PRESET_ATTR = "preset"
+IN_SPACE_ATTR = "preset_in_space"
 INTERRUPTED = "interrupted"
 
 
@@ -146,16 +148,13 @@ class Objective:
         return spec.label() if preset is None else f"[{preset}] {spec.label()}"
 
     def _spec(self, trial: optuna.Trial) -> TrialSpec:
-        """The preset's spec for an enqueued baseline trial, else a sampled one."""
+        """A sampled spec; for a baseline trial the preset's, drawn through the space (recording its parameters) when
+        it was enqueued with them (``IN_SPACE_ATTR``)."""
         name = trial.user_attrs.get(PRESET_ATTR)
-        if name is None:
+        if name is None or trial.user_attrs.get(IN_SPACE_ATTR):
             return self.space.suggest(trial, self.seed)
         preset = {preset.name: preset for preset in self.space.baselines}[name]
-        readable = []
-        if preset.extractor is not None:
-            extractor = self.registry.get("extractor", preset.extractor.name)(**preset.extractor.params)
-            readable = [m for m, content in sorted(self.dataset.modalities.items()) if extractor.supports(content)]
-        return preset.to_spec(readable, self.space.train, self.seed)
+        return preset_spec(preset, self.space, self.dataset, self.registry, self.seed)
 
 
 def failure_reason(error: BaseException) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import optuna
 from optuna.trial import FrozenTrial
 
-from .objective import PRESET_ATTR
+from .objective import IN_SPACE_ATTR, PRESET_ATTR
 
 RETRY_ATTR = "retry_of"
 RETRY_REASON_ATTR = "retry_reason"
@@ -22,8 +22,9 @@ def retry_trial(study: optuna.Study, trial: FrozenTrial, reason: str) -> None:
     if RETRY_ATTR in trial.user_attrs:
         return
     attrs = {RETRY_ATTR: trial.number, RETRY_REASON_ATTR: reason}
-    if PRESET_ATTR in trial.user_attrs:
-        attrs[PRESET_ATTR] = trial.user_attrs[PRESET_ATTR]
+    for key in (PRESET_ATTR, IN_SPACE_ATTR):
+        if key in trial.user_attrs:
+            attrs[key] = trial.user_attrs[key]
     study.enqueue_trial(dict(trial.params), user_attrs=attrs)
 
 

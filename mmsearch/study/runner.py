@@ -18,12 +18,13 @@ from mmsearch.errors import MMSearchError, StorageError
 from mmsearch.model import FeatureCache
 from mmsearch.registry import Registry
 from mmsearch.search.space import SearchSpace
+from mmsearch.search.warm_start import point_params, preset_spec
 from mmsearch.train.device import resolve_device
 
 from .artifacts import ModelStore, models_dir
 from .budget import counted_trials
 from .claim import ClaimLock, claim_lock
-from .objective import PRESET_ATTR, Objective
+from .objective import IN_SPACE_ATTR, PRESET_ATTR, Objective
 from .objectives import DEFAULT_OBJECTIVES, directions, objective_names
 from .progress import Progress
 from .reaper import fail_dead_trials
@@ -110,7 +111,7 @@ def run_study(
     fail_dead_trials(study)
     lock = _claim_lock(storage, options)
     with lock:
-        _enqueue_baselines(study, space)
+        _enqueue_baselines(study, space, dataset, registry, options.seed)
     if options.workers > 1:
         _run_workers(study, dataset, registry, device, options)
     else:
@@ -274,12 +275,20 @@ def _check_multi_objective(options: RunOptions) -> None:
         )
 
 
-def _enqueue_baselines(study: optuna.Study, space: SearchSpace) -> None:
-    """Enqueue each baseline preset once per study (a preset already in the study, in any state, is not repeated)."""
+def _enqueue_baselines(
+    study: optuna.Study, space: SearchSpace, dataset: Dataset, registry: Registry, seed: int
+) -> None:
+    """Enqueue each baseline preset once per study (a preset already in the study, in any state, is not repeated).
+
+    A preset that is a point of the space is enqueued with its parameters, so that the sampler learns from it.
+    """
     present = {trial.user_attrs.get(PRESET_ATTR) for trial in study.get_trials(deepcopy=False)}
     for preset in space.baselines:
-        if preset.name not in present:
-            study.enqueue_trial({}, user_attrs={PRESET_ATTR: preset.name})
+        if preset.name in present:
+            continue
+        params = point_params(space, preset_spec(preset, space, dataset, registry, seed), registry)
+        attrs = {PRESET_ATTR: preset.name, IN_SPACE_ATTR: params is not None}
+        study.enqueue_trial(params or {}, user_attrs=attrs)
 
 
 def make_sampler(name: str, seed: int) -> optuna.samplers.BaseSampler:
