@@ -84,8 +84,10 @@ def worker_devices(args: argparse.Namespace) -> tuple[str, ...]:
 def run(args: argparse.Namespace) -> int:
     optuna.logging.set_verbosity(optuna.logging.ERROR)  # trial progress and failures are reported by mmsearch
     devices = worker_devices(args)
-    if (args.memory_cap_mb is not None and not args.memory_cap_mb > 0) or args.keep_models < 0:
-        raise MMSearchError("--memory-cap-mb must be > 0 and --keep-models >= 0")
+    if args.memory_cap_mb is not None and not args.memory_cap_mb > 0:
+        raise MMSearchError(f"--memory-cap-mb must be greater than 0, got {args.memory_cap_mb:g}")
+    if args.keep_models < 0:
+        raise MMSearchError(f"--keep-models must be at least 0, got {args.keep_models}")
     registry = Registry()
     space = load_space(args.space, registry)
     device = resolve_device(args.device)

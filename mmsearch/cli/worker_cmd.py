@@ -55,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers,
         devices=devices,
         objectives=settings.objectives,
+        memory_cap_mb=settings.memory_cap_mb,
+        keep_models=settings.keep_models,
     )
     dataset = dataset_from_args(args)
     try:

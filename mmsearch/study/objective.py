@@ -23,7 +23,7 @@ from mmsearch.train.trainer import EpochReport
 from .execute import execute_spec
 from .objectives import DEFAULT_OBJECTIVES
 from .progress import Progress
-from .provenance import package_versions, plugin_origins, worker_identity
+from .provenance import package_versions, plugin_origins
 from .termination import termination_reason
 from .vectors import encode_array
 
@@ -68,7 +68,6 @@ class Objective:
         for key, value in {
             "spec": spec.to_dict(),
             "label": self._label(trial, spec),
-            "worker": worker_identity(),
             "device": str(self.device),
             "seed": spec.seed,
             "versions": package_versions(),

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mmsearch.errors import MMSearchError
+from mmsearch.eval.metrics import PRIMARY_METRIC
 
 OBJECTIVES = {"recall": "maximize", "time": "minimize", "memory": "minimize"}
 """Objective name -> direction, in the order a trial returns its values: validation Recall@20, training seconds
 (``train_seconds``) and peak memory in MiB (``peak_memory_mb``)."""
 
-OBJECTIVE_COLUMNS = {"recall": "valid_recall@20", "time": "train_seconds", "memory": "peak_memory_mb"}
+OBJECTIVE_COLUMNS = {"recall": f"valid_{PRIMARY_METRIC}", "time": "train_seconds", "memory": "peak_memory_mb"}
 """Objective name -> its column in ``trials_frame``."""
 
 DEFAULT_OBJECTIVES = ("recall",)

@@ -13,6 +13,7 @@ from mmsearch.data.dataset import Dataset
 from mmsearch.errors import MMSearchError
 from mmsearch.model import FeatureCache, Recommender
 from mmsearch.registry import Registry
+from mmsearch.train.trainer import score_all
 
 from .artifacts import load_model, models_dir, restore
 from .execute import build_model
@@ -72,9 +73,7 @@ def recommend(model: Recommender, dataset: Dataset, user: int, k: int = 10) -> l
     """
     if k < 1:
         raise MMSearchError(f"-k must be at least 1, got {k}")
-    with torch.no_grad():
-        representations = model()
-        scores = (representations.items @ representations.users[user]).float().cpu()
+    scores = score_all(model)(torch.tensor([user]))[0].float().cpu()
     seen = dataset.train.indices[dataset.train.indptr[user] : dataset.train.indptr[user + 1]]
     scores[torch.from_numpy(seen.astype(np.int64))] = -torch.inf
     top = torch.topk(scores, min(k, dataset.n_items - len(seen)))

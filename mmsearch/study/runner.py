@@ -106,7 +106,15 @@ def run_study(
             study_name=options.study_name, storage=storage, directions=directions(options.objectives)
         )
     bind_study(study, space, dataset, study_dir(options.run_dir, options.study_name))
-    settings = StudySettings(options.n_trials, options.seed, options.sampler, options.pruner, options.objectives)
+    settings = StudySettings(
+        options.n_trials,
+        options.seed,
+        options.sampler,
+        options.pruner,
+        options.objectives,
+        options.memory_cap_mb,
+        options.keep_models,
+    )
     record_settings(study, settings)
     fail_dead_trials(study)
     lock = _claim_lock(storage, options)

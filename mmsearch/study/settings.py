@@ -1,8 +1,8 @@
 """What a study records about its search, so that every worker, on any host, runs the same one.
 
 Study user attributes: ``space`` (the resolved space), ``dataset`` (name, fingerprint and summary), ``budget`` (total
-trial budget) and ``search`` (``seed``, ``sampler``, ``pruner``, ``objectives``; a study stored without
-``objectives`` optimises ``recall`` alone).
+trial budget) and ``search`` (``seed``, ``sampler``, ``pruner``, ``objectives``, ``memory_cap_mb``, ``keep_models``; a
+study stored without ``objectives`` optimises ``recall`` alone).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from mmsearch.registry import Registry
 from mmsearch.search.space import SearchSpace, parse_space
 
 from .objectives import DEFAULT_OBJECTIVES
+from .stored import check_dataset
 
 SPACE_FILE = "space.yaml"
 BUDGET_ATTR = "budget"
@@ -27,14 +28,17 @@ SEARCH_ATTR = "search"
 
 @dataclass(frozen=True)
 class StudySettings:
-    """How a study searches: its total trial budget, the seed of models and sampler, the sampler, the pruner and the
-    objectives (names of ``objectives.OBJECTIVES``; fixed when the study is created)."""
+    """How a study searches: its total trial budget, the seed of models and sampler, the sampler, the pruner, the
+    objectives (names of ``objectives.OBJECTIVES``; fixed when the study is created), the memory cap of a trial in
+    MiB (None: none) and how many best trials keep their model weights."""
 
     budget: int
     seed: int
     sampler: str
     pruner: str
     objectives: tuple[str, ...]
+    memory_cap_mb: float | None = None
+    keep_models: int = 0
 
 
 def bind_study(study: optuna.Study, space: SearchSpace, dataset: Dataset, folder: Path) -> None:
@@ -61,21 +65,6 @@ def bind_study(study: optuna.Study, space: SearchSpace, dataset: Dataset, folder
         identity = {"name": dataset.name, "fingerprint": dataset.fingerprint(), **dataset.summary()}
         study.set_user_attr("dataset", identity)
     _write_space(resolved, folder)
-
-
-def check_dataset(study: optuna.Study, dataset: Dataset) -> None:
-    """Refuse data other than the study's (by fingerprint).
-
-    Raises:
-        StorageError: the fingerprints differ.
-    """
-    stored = study.user_attrs["dataset"]
-    if stored["fingerprint"] != dataset.fingerprint():
-        raise StorageError(
-            f"study '{study.study_name}' was created on other data ({stored['name']}, fingerprint "
-            f"{stored['fingerprint']}; given: {dataset.name}, fingerprint {dataset.fingerprint()}); give the same "
-            "data and data options, or choose a new --study name"
-        )
 
 
 def stored_space(study: optuna.Study, dataset: Dataset, registry: Registry, folder: Path) -> SearchSpace:
@@ -105,6 +94,8 @@ def record_settings(study: optuna.Study, settings: StudySettings) -> None:
         "sampler": settings.sampler,
         "pruner": settings.pruner,
         "objectives": list(settings.objectives),
+        "memory_cap_mb": settings.memory_cap_mb,
+        "keep_models": settings.keep_models,
     }
     study.set_user_attr(SEARCH_ATTR, search)
 
@@ -141,7 +132,13 @@ def read_settings(study: optuna.Study) -> StudySettings:
         )
     search = attrs[SEARCH_ATTR]
     return StudySettings(
-        attrs[BUDGET_ATTR], search["seed"], search["sampler"], search["pruner"], stored_objectives(study)
+        attrs[BUDGET_ATTR],
+        search["seed"],
+        search["sampler"],
+        search["pruner"],
+        stored_objectives(study),
+        search.get("memory_cap_mb"),
+        search.get("keep_models", 0),
     )
 
 

@@ -12,7 +12,7 @@ from torch import nn
 
 from mmsearch.components import TrainingBatch
 from mmsearch.data.dataset import Dataset
-from mmsearch.errors import NonFiniteLossError, TrialFailure
+from mmsearch.errors import NonFiniteLossError
 from mmsearch.eval import EarlyStopping, EvalResult, Evaluator, score_by_dot
 from mmsearch.eval.metrics import PRIMARY_METRIC
 from mmsearch.model.objective import TrainingObjective
@@ -21,17 +21,6 @@ from mmsearch.search.spec import TrainConfig
 
 from .memory import MemoryCap
 from .sampler import NegativeSampler
-
-__all__ = [
-    "EpochReport",
-    "TrainResult",
-    "TrialFailure",
-    "learned_state",
-    "make_optimizer",
-    "score_all",
-    "train_and_evaluate",
-    "train_epoch",
-]
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,9 @@ def test_recommend_mistakes_are_one_line_errors(study, args, message, capsys):
 
 
 def test_run_refuses_a_negative_keep_models_or_a_non_positive_memory_cap(capsys):
-    for option, value in (("--keep-models", "-1"), ("--memory-cap-mb", "0")):
+    for option, value, message in (
+        ("--keep-models", "-1", "--keep-models must be at least 0, got -1"),
+        ("--memory-cap-mb", "0", "--memory-cap-mb must be greater than 0, got 0"),
+    ):
         assert main(["run", "--space", "no-such.yaml", option, value]) == 2
-        assert "--memory-cap-mb must be > 0 and --keep-models >= 0" in capsys.readouterr().err
+        assert message in capsys.readouterr().err

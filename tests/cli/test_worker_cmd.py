@@ -10,7 +10,7 @@ import yaml
 from optuna.trial import TrialState
 
 from mmsearch.cli.main import main
-from mmsearch.study import open_storage
+from mmsearch.study import open_storage, study_settings
 
 SPACES = Path(__file__).resolve().parents[2] / "spaces"
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -129,3 +129,17 @@ def test_worker_uses_the_objectives_the_study_was_created_with(tiny_space, synth
     stored = optuna.load_study(study_name="mo", storage=open_storage(None, runs, "mo"))
     assert [len(t.values) for t in stored.trials] == [2, 2]
     assert [t.values[1] for t in stored.trials] == [t.user_attrs["peak_memory_mb"] for t in stored.trials]
+
+
+def test_worker_keeps_models_and_caps_memory_as_the_study_asks(tiny_space, synth, tmp_path, capsys):
+    data, runs = synth(120), tmp_path / "runs"
+    study = ["--study", "kept", "--run-dir", str(runs), "--device", "cpu", "--quiet"]
+    args = ["run", "--space", str(tiny_space), "--data", data, *study, "--trials", "3", "--timeout", "0"]
+    code, out, err = run([*args, "--keep-models", "1", "--memory-cap-mb", "65536"], capsys)
+    assert code == 0 and "0/3 trials finished" in out, err
+    assert study_settings(None, runs, "kept").memory_cap_mb == 65536
+    code, out, err = run(["worker", "--data", data, *study], capsys)
+    assert code == 0 and "3/3 trials finished" in out, err
+    stored = optuna.load_study(study_name="kept", storage=open_storage(None, runs, "kept"))
+    best = max(stored.trials, key=lambda trial: trial.value)
+    assert [path.name for path in (runs / "kept" / "models").iterdir()] == [f"trial-{best.number}.pt"]

@@ -147,3 +147,35 @@ def test_trains_inside_a_recommender_through_the_registry(timing):
     model, objective = build_recommender(spec, ctx, features, REGISTRY)
     result = train_and_evaluate(model, objective, dataset, spec.train, ctx.device, 0)
     assert result.epochs_run == 1 and np.isfinite(result.curve[-1]["loss"])
+
+
+def test_a_module_loaded_from_its_state_keeps_the_trained_neighbours_and_no_features():
+    dataset = tiny_dataset()
+    ctx = context(dataset)
+    torch.manual_seed(0)
+    module = LatticeEncoder(k=3, refresh_every=2).build(ctx, 8)
+    initial = {m: graph.neighbours.clone() for m, graph in module.graphs.items()}
+    users, items, target = (torch.randn(n, 8) for n in (dataset.n_users, dataset.n_items, dataset.n_items))
+    optimizer = torch.optim.Adam(module.parameters(), lr=0.5)
+    module.train()
+    for _ in range(7):  # three refreshes
+        loss = ((module(users, items)[1] - target) ** 2).sum()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    assert all(not torch.equal(graph.neighbours, initial[m]) for m, graph in module.graphs.items())
+    state = module.state_dict()
+    assert not [name for name in state if name.endswith((".features", ".present"))]
+    torch.manual_seed(1)
+    restored = LatticeEncoder(k=3, refresh_every=2).build(ctx, 8)
+    restored.load_state_dict(state)
+    module.eval()
+    restored.eval()
+    weight = torch.randn(dataset.n_items, 8)
+    for _ in range(2):  # eval forwards never refresh
+        for net in (module, restored):
+            net.zero_grad()
+            (net(users, items)[1] * weight).sum().backward()
+        torch.testing.assert_close(restored(users, items), module(users, items), rtol=0, atol=0)
+        for (name, got), (_, want) in zip(restored.named_parameters(), module.named_parameters()):
+            torch.testing.assert_close(got.grad, want.grad, msg=f"gradient of {name}")

@@ -16,7 +16,8 @@ from mmsearch.registry import Registry
 from mmsearch.search.space import parse_space
 from mmsearch.search.spec import ComponentSpec, TrainConfig, TrialSpec
 from mmsearch.study import RunOptions, load_kept_model, open_storage, recommend, run_study
-from mmsearch.study.artifacts import KeptModel, ModelStore, model_path, restore, save_model
+from mmsearch.study.artifacts import KeptModel, ModelStore, load_model, model_path, models_dir, restore, save_model
+from mmsearch.study.objective import per_user_vectors
 from mmsearch.study.recommend import user_index
 from mmsearch.testing import tiny_dataset, tiny_space
 from mmsearch.train.trainer import score_all, train_and_evaluate
@@ -77,6 +78,23 @@ def test_the_kept_state_is_that_of_the_best_epoch_not_the_last():
     rebuilt, _ = build_recommender(spec, ctx, {}, REGISTRY)
     restore(rebuilt, KeptModel(spec, result.best_state))
     assert evaluator.evaluate(score_all(rebuilt)).metrics == result.valid.metrics
+
+
+def test_a_kept_lattice_model_scores_as_at_its_best_epoch(tmp_path):
+    """The learned graph's neighbours, re-found during training, are part of the kept state (its features are not)."""
+    raw = tiny_space(max_epochs=3, patience=3, lr=0.05)
+    raw["axes"] |= {"extractor": {"*": {"provided": {}}}, "encoder": {"lattice": {"k": 3, "refresh_every": 1}}}
+    options = RunOptions("s", None, tmp_path, 1, show_progress=False, keep_models=1)
+    study = run_study(tiny_dataset(), parse_space(raw, REGISTRY), REGISTRY, CPU, options)
+    (trial,) = study.get_trials(states=(TrialState.COMPLETE,))
+    assert not [name for name in load_model(models_dir(tmp_path, "s"), trial.number).state if "features" in name]
+    dataset = tiny_dataset()
+    scores = score_all(load_kept_model(study, trial.number, dataset, REGISTRY, CPU, tmp_path))
+    valid, test = (
+        Evaluator(dataset.train, split, device=CPU).evaluate(scores) for split in (dataset.valid, dataset.test)
+    )
+    assert valid.metrics == trial.user_attrs["valid"] and test.metrics == trial.user_attrs["test"]
+    assert per_user_vectors(valid, test) == trial.user_attrs["per_user"]
 
 
 def test_recommendations_exclude_training_items_and_follow_the_scores(kept):

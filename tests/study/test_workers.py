@@ -51,6 +51,8 @@ def test_two_worker_processes_share_the_budget_of_a_journal_study(tmp_path):
         "sampler": "tpe",
         "pruner": "none",
         "objectives": ["recall"],
+        "memory_cap_mb": None,
+        "keep_models": 0,
     }
 
 
@@ -93,7 +95,7 @@ def test_a_killed_workers_trial_is_failed_retried_once_as_the_same_preset_and_th
 def test_joining_needs_the_studys_data_and_an_existing_study(tmp_path):
     dataset = tiny_dataset()
     run_study(dataset, space(), REGISTRY, CPU, options(tmp_path, 1))
-    with pytest.raises(StorageError, match=r"was created on other data \(tiny, fingerprint [0-9a-f]+; given: tiny"):
+    with pytest.raises(StorageError, match=r"was created on other data \(tiny, fingerprint [0-9a-f]+; given tiny"):
         join_study(tiny_dataset(seed=3), REGISTRY, CPU, options(tmp_path, 2))
     with pytest.raises(StorageError, match="no study 'other' in .*journal.log; start it with mmsearch run"):
         join_study(dataset, REGISTRY, CPU, options(tmp_path, 2, study_name="other"))

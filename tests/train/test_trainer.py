@@ -4,11 +4,12 @@ import pytest
 import torch
 
 from mmsearch.components import BuildContext
+from mmsearch.errors import TrialFailure
 from mmsearch.model import FeatureCache, build_recommender, extract_features
 from mmsearch.registry import Registry
 from mmsearch.search.spec import ComponentSpec, TrainConfig, TrialSpec
 from mmsearch.testing import tiny_dataset
-from mmsearch.train.trainer import TrialFailure, train_and_evaluate
+from mmsearch.train.trainer import train_and_evaluate
 
 REGISTRY = Registry()
 

@@ -14,6 +14,7 @@ from ._contrast import ESTIMATORS, Estimator
 from ._perturb import PERTURBATIONS, Perturbation
 
 VIEWS = ("modal", "perturbed", "both")
+PAIRS = ("modal_id", "all")
 
 
 class FeatureContrastAuxiliary(AuxiliaryLoss):
@@ -67,7 +68,7 @@ class FeatureContrastAuxiliary(AuxiliaryLoss):
             "temperature": FloatParam(0.05, 1.0, log=True),
             "estimator": ChoiceParam(tuple(ESTIMATORS)),
             "views": ChoiceParam(VIEWS),
-            "pairs": ChoiceParam(("modal_id", "all")),
+            "pairs": ChoiceParam(PAIRS),
             "perturbation": ChoiceParam(tuple(PERTURBATIONS)),
             "perturb_rate": FloatParam(0.01, 0.5, log=True),
         }
@@ -75,7 +76,7 @@ class FeatureContrastAuxiliary(AuxiliaryLoss):
     def build(self, ctx: BuildContext, views: Sequence[str]) -> AuxiliaryModule:
         _check(self.estimator, ESTIMATORS, "estimator")
         _check(self.views, VIEWS, "views")
-        _check(self.pairs, ("modal_id", "all"), "pairs")
+        _check(self.pairs, PAIRS, "pairs")
         _check(self.perturbation, PERTURBATIONS, "perturbation")
         if not 0.0 <= self.perturb_rate < 1.0:
             raise ValueError(f"{self.name}: perturb_rate must lie in [0, 1), got {self.perturb_rate}")
@@ -91,7 +92,9 @@ class FeatureContrastAuxiliary(AuxiliaryLoss):
 
 def _check(value: str, allowed: Sequence[str], what: str) -> None:
     if value not in allowed:
-        raise ValueError(f"unknown {what} {value!r}; choose one of {', '.join(allowed)}")
+        raise ValueError(
+            f"{FeatureContrastAuxiliary.name}: unknown {what} {value!r}; choose one of {', '.join(allowed)}"
+        )
 
 
 class _FeatureContrast(AuxiliaryModule):

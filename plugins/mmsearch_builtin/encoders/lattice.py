@@ -82,6 +82,11 @@ class ModalGraph(nn.Module):
 
     Items whose raw features are all zero (no content) have no neighbours and are nobody's neighbour.
 
+    State: the projection and ``neighbours`` (the columns of the last search, a persistent buffer) are in the
+    state dict, so a loaded module keeps the neighbours it was saved with and ``pattern`` is rebuilt from them after
+    ``load_state_dict``. The raw ``features`` and the ``present`` items are rebuilt from the data: they are buffers
+    (they follow ``.to()``) but not persistent ones.
+
     Args:
         features: raw features float [n_items, d_m].
         dim: projection width.
@@ -93,23 +98,34 @@ class ModalGraph(nn.Module):
         super().__init__()
         self.k = k
         self.projection = nn.Linear(features.shape[1], dim).to(device)
-        self.register_buffer("features", torch.as_tensor(np.asarray(features, dtype=np.float32), device=device))
+        features_tensor = torch.as_tensor(np.asarray(features, dtype=np.float32), device=device)
+        self.register_buffer("features", features_tensor, persistent=False)
         present = np.flatnonzero(np.linalg.norm(features, axis=1) > 0)
-        self.register_buffer("present", torch.as_tensor(present, device=device))
+        self.register_buffer("present", torch.as_tensor(present, device=device), persistent=False)
         self.initial = SparseOperator(symmetric_normalize(knn_graph(features, k)), device)
-        self.refresh()
+        self.register_buffer("neighbours", self.search())
+        self.pattern = self.current_pattern()
+        self.register_load_state_dict_post_hook(_rebuild_pattern)
 
     @torch.no_grad()
-    def refresh(self) -> None:
-        """Re-find each item's k nearest neighbours under the current projection."""
-        n = len(self.features)
+    def search(self) -> torch.Tensor:
+        """Each present item's k nearest present items under the current projection: LongTensor
+        [n_present, min(k, n_present - 1)], ascending in each row ([n_present, 0] below two present items).
+        """
         if len(self.present) < 2:
-            empty = self.present.new_zeros(0)
-            self.pattern = SparsePattern(empty, empty, n)
-            return
+            return self.present.new_zeros(len(self.present), 0)
         local = cosine_neighbours(self.projection(self.features[self.present]), self.k)
-        cols = self.present[local].sort(dim=1).values
-        self.pattern = SparsePattern(self.present.repeat_interleave(cols.shape[1]), cols.reshape(-1), n)
+        return self.present[local].sort(dim=1).values
+
+    def refresh(self) -> None:
+        """Re-find each item's k nearest neighbours under the current projection (``neighbours`` and ``pattern``)."""
+        self.neighbours = self.search()
+        self.pattern = self.current_pattern()
+
+    def current_pattern(self) -> SparsePattern:
+        """The learned graph's pattern [n_items, n_items]: row ``present[i]`` holds the columns ``neighbours[i]``."""
+        rows = self.present.repeat_interleave(self.neighbours.shape[1])
+        return SparsePattern(rows, self.neighbours.reshape(-1), len(self.features))
 
     def similarities(self) -> torch.Tensor:
         """Cosine similarity of the projections at each neighbour pair, clamped at 0: float [E], with gradient."""
@@ -117,8 +133,19 @@ class ModalGraph(nn.Module):
         return self.pattern.sampled_dot(unit, unit).clamp_min(0.0)
 
 
+def _rebuild_pattern(graph: ModalGraph, _incompatible_keys: object) -> None:
+    """``load_state_dict`` post hook: the pattern of the loaded ``neighbours``."""
+    graph.pattern = graph.current_pattern()
+
+
 class LatticeModule(nn.Module):
-    """The built encoder (see ``LatticeEncoder``); ``graphs`` maps modality -> ``ModalGraph``."""
+    """The built encoder (see ``LatticeEncoder``); ``graphs`` maps modality -> ``ModalGraph``.
+
+    ``steps`` counts training forwards; the one after every ``refresh_every`` of them re-finds the neighbours first.
+    Eval-mode forwards neither refresh nor count, so they use the neighbours of the last refresh (or of the loaded
+    state). The counter is not saved: a module loaded from a state dict uses the loaded neighbours in eval mode and,
+    if trained on, for its first ``refresh_every`` training forwards.
+    """
 
     def __init__(
         self,
