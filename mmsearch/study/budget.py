@@ -10,9 +10,9 @@ from datetime import datetime
 import optuna
 from optuna.trial import FrozenTrial, TrialState
 
-from .objective import INTERRUPTED
 from .reaper import dead_reason
 from .retry import RETRY_ATTR
+from .trial_attrs import INTERRUPTED
 
 
 @dataclass(frozen=True)

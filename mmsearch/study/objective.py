@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import optuna
 import torch
@@ -20,20 +19,16 @@ from mmsearch.search.spec import TrialSpec
 from mmsearch.search.warm_start import preset_spec
 from mmsearch.train.trainer import EpochReport
 
+from .artifacts import ModelStore
 from .execute import execute_spec
 from .objectives import DEFAULT_OBJECTIVES
 from .progress import Progress
 from .provenance import package_versions, plugin_origins
 from .termination import termination_reason
+from .trial_attrs import IN_SPACE_ATTR, INTERRUPTED, PRESET_ATTR
 from .vectors import encode_array
 
-if TYPE_CHECKING:  # artifacts imports the storage module, which imports this one
-    from .artifacts import ModelStore
-
 STORED_PER_USER = ("recall@20", "ndcg@20")
-PRESET_ATTR = "preset"
-IN_SPACE_ATTR = "preset_in_space"
-INTERRUPTED = "interrupted"
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import optuna
 from optuna.trial import FrozenTrial
 
-from .objective import IN_SPACE_ATTR, PRESET_ATTR
+from .trial_attrs import IN_SPACE_ATTR, PRESET_ATTR
 
 RETRY_ATTR = "retry_of"
 RETRY_REASON_ATTR = "retry_reason"

@@ -24,12 +24,13 @@ from mmsearch.train.device import resolve_device
 from .artifacts import ModelStore, models_dir
 from .budget import counted_trials
 from .claim import ClaimLock, claim_lock
-from .objective import IN_SPACE_ATTR, PRESET_ATTR, Objective
+from .objective import Objective
 from .objectives import DEFAULT_OBJECTIVES, directions, objective_names
 from .progress import Progress
 from .reaper import fail_dead_trials
 from .settings import StudySettings, bind_study, check_objectives, read_settings, record_settings, stored_space
 from .storage import journal_path, open_storage, study_dir
+from .trial_attrs import IN_SPACE_ATTR, PRESET_ATTR
 from .worker import work
 from .workers import PrefixedStream, run_processes
 

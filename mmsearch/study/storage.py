@@ -11,6 +11,8 @@ from optuna.storages.journal import JournalFileBackend, JournalFileSymlinkLock
 
 from mmsearch.errors import StorageError
 
+from .retry import retry_stale_trial
+
 JOURNAL_NAME = "journal.log"
 HEARTBEAT_SECONDS = 30
 GRACE_SECONDS = 120
@@ -55,8 +57,6 @@ def open_storage(url: str | None, run_dir: Path, study_name: str, workers: int =
         raise StorageError("SQLite cannot be shared by several workers; use PostgreSQL or the default journal file")
     if not url.startswith(("postgresql", "sqlite")):
         raise StorageError(f"unsupported storage '{url}'; use a journal file path, postgresql://... or sqlite:///...")
-    from .retry import retry_stale_trial  # here, not at the top: retry needs the objective, which needs this module
-
     driver_url = "postgresql+psycopg://" + url.removeprefix("postgresql://") if url.startswith("postgresql://") else url
     try:
         with warnings.catch_warnings():
