@@ -32,7 +32,7 @@ def modality(usable, tmp_path_factory) -> Modality:
 
 @pytest.fixture(scope="module")
 def extracted(usable, modality) -> ExtractedFeatures:
-    return usable("efficientnet_lite0")(batch_size=2).extract(modality, seed=0)
+    return usable("efficientnet_lite0")(batch_size=2, normalize=False).extract(modality, seed=0)
 
 
 def test_pooled_features_shapes_missing_and_unreadable(extracted):
@@ -46,10 +46,20 @@ def test_pooled_features_shapes_missing_and_unreadable(extracted):
 def test_similar_images_are_closer_and_batching_does_not_matter(usable, modality, extracted):
     values = extracted.values / np.linalg.norm(extracted.values, axis=1, keepdims=True)
     assert values[0] @ values[2] > values[0] @ values[4]
-    again = usable("efficientnet_lite0")(batch_size=8, pca_dim=2).extract(modality, seed=1)
+    again = usable("efficientnet_lite0")(batch_size=8, pca_dim=2, normalize=False).extract(modality, seed=1)
     assert again.values.shape == (5, 2) and not again.values[[1, 3]].any()
     expected = pca_project(extracted.values, extracted.present, 2)
     np.testing.assert_allclose(again.values, expected, atol=1e-3)
+
+
+def test_normalized_rows_have_unit_norm_and_keep_the_raw_directions(usable, modality, extracted):
+    unit = usable("efficientnet_lite0")(batch_size=2).extract(modality, seed=0)
+    np.testing.assert_allclose(np.linalg.norm(unit.values, axis=1), 1.0, rtol=1e-5)
+    raw = extracted.values / np.linalg.norm(extracted.values, axis=1, keepdims=True)
+    np.testing.assert_allclose(unit.values, raw, atol=1e-6)
+    reduced = usable("efficientnet_lite0")(batch_size=2, pca_dim=2).extract(modality, seed=0)
+    assert not reduced.values[[1, 3]].any()  # the zero rows of missing items stay zero
+    np.testing.assert_allclose(np.linalg.norm(reduced.values[reduced.present], axis=1), 1.0, rtol=1e-5)
 
 
 def test_missing_packages_give_the_install_hint(registry, monkeypatch):

@@ -42,17 +42,22 @@ class EfficientNetLite0Extractor(Extractor):
         batch_size: images per forward pass (only speed and memory depend on it).
         pca_dim: when > 0, project on the top ``pca_dim`` principal components fitted on the present items
             (``_pca.pca_project``); 0 keeps the 1280 columns.
+        normalize: scale every row (after PCA and the fill) to unit L2 norm, as is usual for CNN embeddings; the
+            raw pooled activations and their PCA scores have norms around 10, an order of magnitude above the
+            other extractors' outputs, and such a view can swamp the others in a fused model. A zero row stays
+            zero.
     """
 
     name = "efficientnet_lite0"
 
-    def __init__(self, *, batch_size: int = 32, pca_dim: int = 0) -> None:
+    def __init__(self, *, batch_size: int = 32, pca_dim: int = 0, normalize: bool = True) -> None:
         self.batch_size = batch_size
         self.pca_dim = pca_dim
+        self.normalize = normalize
 
     @classmethod
     def search_space(cls) -> dict[str, Param]:
-        return {"pca_dim": ChoiceParam((0, 64, 128, 256))}
+        return {"pca_dim": ChoiceParam((0, 64, 128, 256)), "normalize": ChoiceParam((True, False))}
 
     @classmethod
     def missing_requirement(cls) -> str | None:
@@ -80,9 +85,16 @@ class EfficientNetLite0Extractor(Extractor):
                     pixels = pixels.contiguous(memory_format=torch.channels_last)
                     values[items] = model.extract_features(pixels).mean(dim=(2, 3)).numpy()
                     present[items] = True
-        if self.pca_dim > 0:
-            return ExtractedFeatures(values=pca_project(values, present, self.pca_dim), present=present)
-        return ExtractedFeatures(values=fill_missing_with_mean(values, present), present=present)
+        values = (
+            pca_project(values, present, self.pca_dim) if self.pca_dim > 0 else fill_missing_with_mean(values, present)
+        )
+        return ExtractedFeatures(values=unit_rows(values) if self.normalize else values, present=present)
+
+
+def unit_rows(values: np.ndarray) -> np.ndarray:
+    """float32 [n, d]: each non-zero row of ``values`` divided by its L2 norm."""
+    norms = np.linalg.norm(values, axis=1, keepdims=True)
+    return np.divide(values, norms, out=values.astype(np.float32, copy=True), where=norms > 0).astype(np.float32)
 
 
 @cache
