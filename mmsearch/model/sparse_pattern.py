@@ -8,6 +8,8 @@ memory stays O(E + n d).
 
 from __future__ import annotations
 
+import warnings
+
 import torch
 
 
@@ -33,7 +35,9 @@ class SparsePattern:
             crow, cols, values = self.transposed_crow, self.transposed_cols, values[self.transposed_order]
         else:
             crow, cols = self.crow, self.cols
-        return torch.sparse_csr_tensor(crow, cols, values, (self.n, self.n), check_invariants=False)
+        with warnings.catch_warnings():  # torch flags sparse CSR tensors as beta on every construction
+            warnings.filterwarnings("ignore", "Sparse CSR tensor support is in beta state", UserWarning)
+            return torch.sparse_csr_tensor(crow, cols, values, (self.n, self.n), check_invariants=False)
 
     def matmul(self, values: torch.Tensor, dense: torch.Tensor) -> torch.Tensor:
         """``matrix(values) @ dense``: values [E], dense [n, d] -> [n, d], differentiable in both."""
