@@ -7,6 +7,8 @@ import platform
 import socket
 from importlib.metadata import PackageNotFoundError, version
 
+import torch
+
 from mmsearch.registry import Registry
 from mmsearch.search.spec import AXES, TrialSpec
 
@@ -32,5 +34,6 @@ def plugin_origins(spec: TrialSpec, registry: Registry) -> dict[str, str]:
 
 
 def worker_identity() -> dict[str, object]:
-    """Host name and process id, so that trials of a dead local worker can be recognised."""
-    return {"host": socket.gethostname(), "pid": os.getpid()}
+    """Host name and process id, so that trials of a dead local worker can be recognised, and torch's CPU thread
+    count, on which CPU results depend in their last digits (parallel reductions), so that a re-run can match it."""
+    return {"host": socket.gethostname(), "pid": os.getpid(), "threads": torch.get_num_threads()}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,7 +77,8 @@ def retrain_trial(
     seeds: int = 5,
     on_seed: Callable[[SeedRun], None] | None = None,
 ) -> Retraining:
-    """Re-train trial ``number`` from its stored spec with seeds ``spec.seed``, ``spec.seed + 1``, ...
+    """Re-train trial ``number`` from its stored spec with seeds ``spec.seed``, ``spec.seed + 1``, ..., on the CPU
+    with the torch thread count the trial ran with (so its own seed gives its very metrics).
 
     Writes the per-user vectors to ``<run_dir>/<study>/retrain-<number>.npz`` (``seeds`` [S]; per split
     ``<split>_users`` int32 [U] and ``<split>_<metric>`` float32 [S, U]) and stores ``Retraining.summary()`` as the
@@ -94,16 +96,34 @@ def retrain_trial(
     spec = stored_spec(trial)
     cache = FeatureCache(study_dir(run_dir, study.study_name) / "features")
     runs = []
-    for offset in range(seeds):
-        outcome = execute_spec(dataclasses.replace(spec, seed=spec.seed + offset), dataset, registry, device, cache)
-        runs.append(SeedRun(spec.seed + offset, outcome.result.valid, outcome.result.test))
-        if on_seed is not None:
-            on_seed(runs[-1])
+    threads = trial.user_attrs.get("worker", {}).get("threads") if device.type == "cpu" else None
+    with cpu_threads(threads):
+        for offset in range(seeds):
+            seeded = dataclasses.replace(spec, seed=spec.seed + offset)
+            outcome = execute_spec(seeded, dataset, registry, device, cache)
+            runs.append(SeedRun(spec.seed + offset, outcome.result.valid, outcome.result.test))
+            if on_seed is not None:
+                on_seed(runs[-1])
     path = study_dir(run_dir, study.study_name) / f"retrain-{number}.npz"
     write_vectors(path, runs)
     retraining = Retraining(number, spec.label(), tuple(runs), path)
     study.set_user_attr(f"{ATTR_PREFIX}{number}", retraining.summary())
     return retraining
+
+
+@contextlib.contextmanager
+def cpu_threads(threads: int | None) -> Iterator[None]:
+    """Run the block with ``threads`` torch CPU threads (None: leave the setting), as the trial ran: the CPU metrics
+    of a spec and seed are the same to the last digit only under the same thread count."""
+    if threads is None:
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(int(threads))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 def write_vectors(path: Path, runs: list[SeedRun]) -> None:

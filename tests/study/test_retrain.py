@@ -9,6 +9,7 @@ from mmsearch.errors import MMSearchError, StorageError
 from mmsearch.registry import Registry
 from mmsearch.search.space import parse_space
 from mmsearch.study import RunOptions, open_storage, retrain_summaries, retrain_trial, run_study
+from mmsearch.study import retrain as retrain_module
 from mmsearch.study.retrain import format_retraining
 from mmsearch.testing import tiny_dataset, tiny_space
 
@@ -61,3 +62,22 @@ def test_retraining_refuses_other_data_unknown_trials_and_no_seeds(stored):
         retrain_trial(study, 7, tiny_dataset(), REGISTRY, CPU, run_dir)
     with pytest.raises(MMSearchError, match="--seeds must be at least 1, got 0"):
         retrain_trial(study, 0, tiny_dataset(), REGISTRY, CPU, run_dir, seeds=0)
+
+
+def test_retraining_runs_with_the_cpu_threads_the_trial_ran_with(stored, monkeypatch):
+    study, run_dir = stored
+    trial = study.trials[0]
+    assert trial.user_attrs["worker"]["threads"] == torch.get_num_threads()
+    recorded = []
+    real = retrain_module.execute_spec
+
+    def spy(*args, **kwargs):
+        recorded.append(torch.get_num_threads())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(retrain_module, "execute_spec", spy)
+    before = torch.get_num_threads()
+    monkeypatch.setitem(trial.user_attrs["worker"], "threads", before + 1)  # as if it ran with one thread more
+    monkeypatch.setattr(retrain_module, "find_trial", lambda *_: trial)
+    retrain_trial(study, 0, tiny_dataset(), REGISTRY, CPU, run_dir, seeds=2)
+    assert recorded == [before + 1, before + 1] and torch.get_num_threads() == before
