@@ -13,14 +13,11 @@ from mmsearch.registry import Registry
 
 from .params import ChoiceParam, FixedParam, FloatParam, IntParam, Param
 from .presets import Preset
+from .space import OFF, USE, SearchSpace
 from .spec import ComponentSpec, TrialSpec
 
 if TYPE_CHECKING:
     from mmsearch.data.dataset import Dataset
-
-    from .space import SearchSpace
-
-OFF = ComponentSpec("off")
 
 
 class _NotAPoint(Exception):
@@ -46,7 +43,7 @@ def point_params(space: SearchSpace, spec: TrialSpec, registry: Registry) -> dic
         if set(spec.extractors) - set(space.extractors):
             raise _NotAPoint
         for modality, options in space.extractors.items():
-            chosen = spec.extractors.get(modality, OFF)
+            chosen = spec.extractors.get(modality, ComponentSpec(OFF))
             _component(params, f"extractor.{modality}", options, chosen, registry, "extractor")
         for axis, options in space.axes.items():
             _component(params, axis, options, getattr(spec, axis), registry, axis)
@@ -56,11 +53,11 @@ def point_params(space: SearchSpace, spec: TrialSpec, registry: Registry) -> dic
             raise _NotAPoint
         for name, options in space.auxiliaries.items():
             used = name in spec.auxiliaries
-            _value(params, f"auxiliary.{name}", options["use"], used)
+            _value(params, f"auxiliary.{name}", options[USE], used)
             if used:
                 given = _with_defaults(registry, "auxiliary", spec.auxiliaries[name])
                 for key, param in options.items():
-                    if key != "use":
+                    if key != USE:
                         _value(params, f"auxiliary.{name}.{key}", param, given[key])
     except _NotAPoint:
         return None
@@ -79,7 +76,7 @@ def _component(
         raise _NotAPoint
     if len(options) > 1:
         params[prefix] = chosen.name
-    given = {} if chosen.name == OFF.name else _with_defaults(registry, kind, chosen)
+    given = {} if chosen.name == OFF else _with_defaults(registry, kind, chosen)
     for key, param in options[chosen.name].items():
         _value(params, f"{prefix}.{chosen.name}.{key}", param, given[key])
 
