@@ -1,7 +1,6 @@
 """``mmsearch run --workers N`` and ``mmsearch worker``, end to end through ``mmsearch.cli.main.main``."""
 
 import os
-import uuid
 from pathlib import Path
 
 import optuna
@@ -34,15 +33,6 @@ def synth(tmp_path):
         return str(folder)
 
     return write
-
-
-@pytest.fixture
-def postgres_study(tmp_path):
-    name = f"pytest-{uuid.uuid4().hex[:8]}"
-    yield name
-    storage = open_storage(POSTGRES, tmp_path, name)
-    if name in {s.study_name for s in optuna.get_all_study_summaries(storage, include_best_trial=False)}:
-        optuna.delete_study(study_name=name, storage=storage)
 
 
 def run(args, capsys):

@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import optuna
@@ -26,15 +25,6 @@ SPACES = Path(__file__).resolve().parents[2] / "spaces"
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 EPOCHS = 20
 BUDGET = 8
-
-
-@pytest.fixture
-def postgres_study(tmp_path):
-    name = f"pytest-{uuid.uuid4().hex[:8]}"
-    yield name
-    storage = open_storage(POSTGRES, tmp_path, name)
-    if name in {s.study_name for s in optuna.get_all_study_summaries(storage, include_best_trial=False)}:
-        optuna.delete_study(study_name=name, storage=storage)
 
 
 @pytest.fixture
