@@ -36,8 +36,11 @@ def _layout(figure: go.Figure, title: str, height: int = 420) -> go.Figure:
 
 
 def choice_figure(frame: pd.DataFrame, axis: str, metric: str = PRIMARY) -> go.Figure:
-    """Box and points of ``metric`` per choice of ``axis`` over completed trials; each label carries its ``n``."""
+    """Box and points of ``metric`` per choice of ``axis`` over completed trials where the axis is active (a modal
+    axis of an ID-only trial is not); each label carries its ``n``."""
     complete = complete_trials(frame, metric)
+    if axis in complete:
+        complete = complete[complete[axis].notna()]
     if complete.empty or axis not in complete:
         return _layout(go.Figure(), f"{metric_title(metric)} by {axis}: no completed trial")
     counts = complete[axis].value_counts()

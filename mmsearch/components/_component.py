@@ -15,10 +15,14 @@ class Component(ABC):
     Subclasses declare their hyper-parameters as keyword-only constructor arguments with defaults, and return from
     ``search_space`` the distributions to search for some of them (keys must be constructor arguments). A constructor
     stores its arguments and does nothing else: no file I/O, no change of environment.
+
+    ``needs_modalities`` is True for a component that does nothing without a modal view (e.g. an item-item graph of
+    modal features): a space never combines it with an ID-only draw.
     """
 
     name: ClassVar[str]
     kind: ClassVar[str]
+    needs_modalities: ClassVar[bool] = False
 
     @classmethod
     def search_space(cls) -> dict[str, Param]:

@@ -23,6 +23,11 @@ Optuna parameter names are namespaced: ``encoder``, ``encoder.lightgcn.n_layers`
 ``extractor.image.provided.standardize``, ``auxiliary.sand`` (on/off), ``auxiliary.sand.alpha``, ``train.lr``. An
 axis with one option is not suggested, nor is a fixed parameter; the trial's full ``TrialSpec`` is stored beside its
 parameters. ``baselines`` lists presets (named models) that the study runs once each before sampled trials.
+
+The space is conditional on the extractor draw. A trial that drew ``off`` for every modality is ID-only: its
+transform, timing and fusion (``MODAL_AXES``) are not suggested (the spec records the first option, which acts on
+nothing), nor are the auxiliary losses that need modal views (``needs_modalities``). An encoder that needs modal
+features cannot be trained without them: such a draw raises ``InactiveDraw`` (a pruned trial; nothing is trained).
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from mmsearch.errors import MMSearchError, SpaceError
 
 from .params import FixedParam, Param, check_compatible, parse_param
 from .presets import Preset, load_presets
-from .spec import AXES, TRAIN_FIELDS, ComponentSpec, TrainConfig, TrialSpec
+from .spec import AXES, MODAL_AXES, TRAIN_FIELDS, ComponentSpec, TrainConfig, TrialSpec
 
 if TYPE_CHECKING:
     from mmsearch.registry import Registry
@@ -49,6 +54,10 @@ OFF = "off"
 USE = "use"
 ALL_MODALITIES = "*"
 Options = dict[str, dict[str, Param]]
+
+
+class InactiveDraw(optuna.TrialPruned):
+    """The draw combines an ID-only model with a component that needs modal views; the trial is pruned untrained."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,7 @@ class SearchSpace:
         train: ``TrainConfig`` field -> distribution.
         auxiliaries: auxiliary loss -> its parameters plus ``use`` (whether the trial adds it).
         baselines: presets enqueued once, before sampled trials, as baseline trials of the study.
+        modal_only: axis (or ``auxiliary``) -> the listed plugins that need modal views (``needs_modalities``).
     """
 
     name: str
@@ -70,6 +80,7 @@ class SearchSpace:
     train: Mapping[str, Param]
     auxiliaries: Options = field(default_factory=dict)
     baselines: tuple[Preset, ...] = ()
+    modal_only: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def to_yaml_dict(self) -> dict[str, Any]:
         """The resolved space as plain YAML data (written next to the study)."""
@@ -118,29 +129,52 @@ class SearchSpace:
                 }
                 if set(options) - {OFF}:
                     expanded[modality] = options
-        return SearchSpace(self.name, expanded, self.axes, self.train, self.auxiliaries, self.baselines)
+        return SearchSpace(
+            self.name, expanded, self.axes, self.train, self.auxiliaries, self.baselines, self.modal_only
+        )
 
     def unused_modalities(self, dataset: Dataset) -> list[str]:
         """Modalities of ``dataset`` that no extractor of this (resolved) space reads."""
         return sorted(set(dataset.modalities) - set(self.extractors))
 
     def suggest(self, trial: optuna.Trial, seed: int) -> TrialSpec:
-        """Draw a ``TrialSpec`` through Optuna's define-by-run API (call ``for_dataset`` first)."""
+        """Draw a ``TrialSpec`` through Optuna's define-by-run API (call ``for_dataset`` first).
+
+        Raises:
+            InactiveDraw: an ID-only draw with an encoder that needs modal features.
+        """
         extractors = {}
         for modality, options in self.extractors.items():
             choice = _suggest_component(trial, f"extractor.{modality}", options)
             if choice.name != OFF:
                 extractors[modality] = choice
-        components = {axis: _suggest_component(trial, axis, options) for axis, options in self.axes.items()}
+        id_only = not extractors
+        components = {
+            axis: _inactive_component(options)
+            if id_only and axis in MODAL_AXES
+            else _suggest_component(trial, axis, options)
+            for axis, options in self.axes.items()
+        }
+        encoder = components["encoder"].name
+        if id_only and encoder in self.modal_only.get("encoder", ()):
+            raise InactiveDraw(f"encoder '{encoder}' needs modal features and the trial drew no modality")
         train = {key: param.suggest(trial, f"train.{key}") for key, param in self.train.items()}
         auxiliaries = {}
         for name, params in self.auxiliaries.items():
+            if id_only and name in self.modal_only.get("auxiliary", ()):
+                continue
             if params[USE].suggest(trial, f"auxiliary.{name}"):
                 chosen = {key: p.suggest(trial, f"auxiliary.{name}.{key}") for key, p in params.items() if key != USE}
                 auxiliaries[name] = ComponentSpec(name, chosen)
         return TrialSpec(
             extractors=extractors, **components, train=TrainConfig(**train), seed=seed, auxiliaries=auxiliaries
         )
+
+
+def _inactive_component(options: Options) -> ComponentSpec:
+    """The first option with its fixed parameters: recorded for an axis that has nothing to act on."""
+    name = next(iter(options))
+    return ComponentSpec(name, {key: p.value for key, p in options[name].items() if isinstance(p, FixedParam)})
 
 
 def _suggest_component(trial: optuna.Trial, prefix: str, options: Options) -> ComponentSpec:
@@ -195,13 +229,18 @@ def parse_space(raw: Any, registry: Registry, default_name: str = "space") -> Se
         for modality, options in extractors_raw.items()
     }
     parsed_axes = {axis: _parse_options(registry, axis, axis, axes[axis]) for axis in AXES}
+    auxiliaries = _parse_auxiliaries(registry, axes.get("auxiliary") or {})
     return SearchSpace(
         name=str(raw.get("name", default_name)),
         extractors=extractors,
         axes=parsed_axes,
         train=_parse_train(raw.get("train") or {}),
-        auxiliaries=_parse_auxiliaries(registry, axes.get("auxiliary") or {}),
+        auxiliaries=auxiliaries,
         baselines=_parse_baselines(registry, raw.get("baselines") or []),
+        modal_only={
+            kind: frozenset(name for name in options if registry.get(kind, name).needs_modalities)
+            for kind, options in [*parsed_axes.items(), ("auxiliary", auxiliaries)]
+        },
     )
 
 

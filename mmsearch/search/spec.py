@@ -10,6 +10,8 @@ from typing import Any
 from mmsearch.errors import SpaceError
 
 AXES = ("transform", "encoder", "timing", "fusion", "loss")
+MODAL_AXES = ("transform", "timing", "fusion")
+"""Axes that act on modal views: inactive in an ID-only trial, whose only item view is the ID embedding."""
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,16 @@ class TrialSpec:
     def from_json(cls, text: str) -> TrialSpec:
         return cls.from_dict(json.loads(text))
 
+    @property
+    def id_only(self) -> bool:
+        """True when the model uses no modality (``MODAL_AXES`` then have no view to act on)."""
+        return not self.extractors
+
     def label(self) -> str:
-        """Short human label, e.g. ``lightgcn|late|concat|bpr+sand|image:provided``."""
-        modal = ",".join(f"{m}:{c.name}" for m, c in sorted(self.extractors.items())) or "id-only"
+        """Short human label, e.g. ``lightgcn|late|concat|bpr+sand|image:provided``; ``mf|bpr|id-only`` for an ID-only
+        trial (its inactive axes left out)."""
         loss = "+".join([self.loss.name, *sorted(self.auxiliaries)])
+        if self.id_only:
+            return f"{self.encoder.name}|{loss}|id-only"
+        modal = ",".join(f"{m}:{c.name}" for m, c in sorted(self.extractors.items()))
         return f"{self.encoder.name}|{self.timing.name}|{self.fusion.name}|{loss}|{modal}"

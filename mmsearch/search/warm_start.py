@@ -14,7 +14,7 @@ from mmsearch.registry import Registry
 from .params import ChoiceParam, FixedParam, FloatParam, IntParam, Param
 from .presets import Preset
 from .space import OFF, USE, SearchSpace
-from .spec import ComponentSpec, TrialSpec
+from .spec import MODAL_AXES, ComponentSpec, TrialSpec
 
 if TYPE_CHECKING:
     from mmsearch.data.dataset import Dataset
@@ -37,6 +37,7 @@ def preset_spec(preset: Preset, space: SearchSpace, dataset: Dataset, registry: 
 def point_params(space: SearchSpace, spec: TrialSpec, registry: Registry) -> dict[str, Any] | None:
     """The namespaced parameters with which ``space.suggest`` draws ``spec`` (hyper-parameters that ``spec`` leaves
     out take their plugin defaults), or None when ``spec`` is not a point of ``space`` (call ``for_dataset`` first).
+    An ID-only spec's modal axes are not drawn, so its transform, timing and fusion are not compared.
     """
     params: dict[str, Any] = {}
     try:
@@ -46,13 +47,20 @@ def point_params(space: SearchSpace, spec: TrialSpec, registry: Registry) -> dic
             chosen = spec.extractors.get(modality, ComponentSpec(OFF))
             _component(params, f"extractor.{modality}", options, chosen, registry, "extractor")
         for axis, options in space.axes.items():
-            _component(params, axis, options, getattr(spec, axis), registry, axis)
+            if not (spec.id_only and axis in MODAL_AXES):
+                _component(params, axis, options, getattr(spec, axis), registry, axis)
+        if spec.id_only and spec.encoder.name in space.modal_only.get("encoder", ()):
+            raise _NotAPoint
         for key, param in space.train.items():
             _value(params, f"train.{key}", param, getattr(spec.train, key))
         if set(spec.auxiliaries) - set(space.auxiliaries):
             raise _NotAPoint
         for name, options in space.auxiliaries.items():
             used = name in spec.auxiliaries
+            if spec.id_only and name in space.modal_only.get("auxiliary", ()):
+                if used:
+                    raise _NotAPoint
+                continue
             _value(params, f"auxiliary.{name}", options[USE], used)
             if used:
                 given = _with_defaults(registry, "auxiliary", spec.auxiliaries[name])

@@ -12,7 +12,7 @@ import pandas as pd
 from optuna.distributions import distribution_to_json
 
 from mmsearch.eval.metrics import PRIMARY_METRIC
-from mmsearch.search.spec import AXES
+from mmsearch.search.spec import AXES, MODAL_AXES
 
 from .settings import stored_objectives
 
@@ -26,7 +26,8 @@ def trials_frame(study: optuna.Study) -> pd.DataFrame:
     Also: ``auxiliaries`` (``+``-joined auxiliary losses, ``none`` without), ``seed``, ``spec`` (the stored spec as
     JSON), ``config`` (a short hash of the spec without its seed: runs of one configuration under several seeds share
     it), ``distributions`` (JSON of the trial's Optuna distributions, for importance analyses) and
-    ``duration_seconds``. ``extractors`` is ``id-only`` for a trial that uses no modality. A trial that failed
+    ``duration_seconds``. ``extractors`` is ``id-only`` for a trial that uses no modality; such a trial has None in
+    ``transform``, ``timing`` and ``fusion`` (inactive axes). A trial that failed
     before recording its spec has None in the spec-derived columns. A study with several objectives adds ``pareto``:
     whether the trial is on the Pareto front of the study's objectives (completed trials that no other completed
     trial dominates).
@@ -43,7 +44,7 @@ def trials_frame(study: optuna.Study) -> pd.DataFrame:
             "trial": trial.number,
             "state": trial.state.name,
             "label": attrs.get("label"),
-            **{axis: spec.get(axis, {}).get("name") for axis in AXES},
+            **{axis: _choice(spec, axis) for axis in AXES},
             "extractors": _extractors(spec) if spec else None,
             "auxiliaries": _auxiliaries(spec) if spec else None,
             "seed": attrs.get("seed"),
@@ -75,6 +76,14 @@ def config_key(spec: Mapping[str, Any]) -> str:
     """Short stable hash of a stored spec without its seed: equal for runs of one configuration under other seeds."""
     unseeded = {key: value for key, value in spec.items() if key != "seed"}
     return hashlib.sha1(json.dumps(unseeded, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def _choice(spec: Mapping[str, Any], axis: str) -> str | None:
+    """The plugin chosen on ``axis``; None when the spec has none or the axis is inactive (a modal axis of an ID-only
+    trial), so that per-axis analyses leave the trial out."""
+    if not spec or (axis in MODAL_AXES and not spec.get("extractors")):
+        return None
+    return spec[axis]["name"]
 
 
 def _auxiliaries(spec: Mapping[str, Any]) -> str:

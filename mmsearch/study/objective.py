@@ -14,7 +14,7 @@ from mmsearch.eval import EvalResult
 from mmsearch.eval.metrics import PRIMARY_METRIC
 from mmsearch.model import FeatureCache
 from mmsearch.registry import Registry
-from mmsearch.search.space import SearchSpace
+from mmsearch.search.space import InactiveDraw, SearchSpace
 from mmsearch.search.spec import TrialSpec
 from mmsearch.search.warm_start import preset_spec
 from mmsearch.train.trainer import EpochReport
@@ -59,7 +59,12 @@ class Objective:
     objectives: tuple[str, ...] = DEFAULT_OBJECTIVES
 
     def __call__(self, trial: optuna.Trial) -> float | tuple[float, ...]:
-        spec = self._spec(trial)
+        try:
+            spec = self._spec(trial)
+        except InactiveDraw as pruned:
+            trial.set_user_attr("prune_reason", str(pruned))
+            self.progress.trial_finished(trial.number, "pruned", str(pruned))
+            raise
         for key, value in {
             "spec": spec.to_dict(),
             "label": self._label(trial, spec),

@@ -48,6 +48,8 @@ def test_seed_free_config_key_and_derived_columns():
     assert frame["seed"][:3].tolist() == [0, 1, 0]
     assert frame["extractors"][:3].tolist() == ["image:provided", "image:provided", "id-only"]
     assert frame["auxiliaries"][:3].tolist() == ["none", "none", "sand"]
+    assert frame["fusion"][:2].tolist() == ["x", "x"] and frame["encoder"][2] == "mf"
+    assert frame[["transform", "timing", "fusion"]].iloc[2].isna().all()  # inactive in the ID-only trial
     assert json.loads(frame["spec"][1])["seed"] == 1
     assert json_to_distribution(json.loads(frame["distributions"][0])["train.lr"]) == lr
     failed = frame.iloc[3]

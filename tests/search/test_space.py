@@ -9,7 +9,7 @@ from mmsearch.data.dataset import Modality
 from mmsearch.errors import PluginError, SpaceError
 from mmsearch.registry import Registry
 from mmsearch.search.params import FixedParam, IntParam
-from mmsearch.search.space import load_space, parse_space
+from mmsearch.search.space import InactiveDraw, load_space, parse_space
 from mmsearch.search.spec import TrialSpec
 from mmsearch.testing import tiny_dataset
 
@@ -26,6 +26,13 @@ AXES = {
 @pytest.fixture(scope="module")
 def registry():
     return Registry()
+
+
+def enqueued(params):
+    """A trial of a fresh study that draws ``params`` (and samples the rest)."""
+    study = optuna.create_study()
+    study.enqueue_trial(params)
+    return study.ask()
 
 
 def space_with(**changes):
@@ -65,6 +72,34 @@ def test_suggest_uses_namespaced_names_and_builds_a_spec(registry):
     assert {"encoder", "fusion", "extractor.image", "extractor.text", "encoder.lightgcn.n_layers"} <= seen
     assert "timing" not in seen  # a single option is not suggested
     assert "extractor.image.provided.standardize" in seen
+
+
+def test_an_id_only_draw_suggests_no_modal_axis_and_no_modal_auxiliary(registry):
+    raw = space_with(
+        transform={"mlp": {}, "linear": {}},
+        timing={"early": {}, "late": {}},
+        extractor={"*": {"off": {}, "provided": {}}},
+        auxiliary={"sand": {}, "edge_dropout_cl": {}},
+    )
+    space = parse_space(raw, registry).for_dataset(tiny_dataset(), registry)
+    trial = enqueued({"extractor.image": "off", "extractor.text": "off", "encoder": "mf", "timing": "late"})
+    spec = space.suggest(trial, seed=0)
+    assert spec.id_only and spec.label().startswith("mf|bpr")
+    assert (spec.transform.name, spec.timing.name, spec.fusion.name) == ("mlp", "early", "sum")  # first options
+    assert {"transform", "timing", "fusion", "auxiliary.sand"}.isdisjoint(trial.params)
+    assert "auxiliary.edge_dropout_cl" in trial.params  # structure-based: works without modalities
+    modal = enqueued({"extractor.image": "provided", "extractor.text": "off"})
+    space.suggest(modal, seed=0)
+    assert {"transform", "timing", "fusion", "auxiliary.sand"} <= set(modal.params)
+
+
+def test_an_id_only_draw_of_a_modal_encoder_is_pruned_untrained(registry):
+    raw = space_with(encoder={"mf": {}, "item_knn": {}}, extractor={"*": {"off": {}, "provided": {}}})
+    space = parse_space(raw, registry).for_dataset(tiny_dataset(), registry)
+    trial = enqueued({"extractor.image": "off", "extractor.text": "off", "encoder": "item_knn"})
+    with pytest.raises(InactiveDraw, match="encoder 'item_knn' needs modal features and the trial drew no modality"):
+        space.suggest(trial, seed=0)
+    assert space.modal_only["encoder"] == {"item_knn"}
 
 
 @pytest.mark.parametrize(

@@ -212,7 +212,8 @@ def test_unknown_preset_is_a_space_error():
 
 @pytest.mark.parametrize("sampler", ["random", "bruteforce", "gp"])
 def test_every_sampler_runs_a_study(tmp_path, sampler):
-    raw = {**SPACE, "axes": {**SPACE["axes"], "extractor": {"*": {"off": {}}}, "encoder": {"mf": {}}},
+    raw = {**SPACE, "axes": {**SPACE["axes"], "extractor": {"*": {"provided": {"standardize": False, "pca_dim": 0}}},
+                    "encoder": {"mf": {}}},
            "train": {**SPACE["train"], "lr": 0.01}}  # fmt: skip
     study = run_study(tiny_dataset(), parse_space(raw, REGISTRY), REGISTRY, CPU, options(tmp_path, 3, sampler=sampler))
     assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 3
@@ -224,3 +225,12 @@ def test_every_sampler_runs_a_study(tmp_path, sampler):
 def test_unknown_sampler_is_refused():
     with pytest.raises(MMSearchError, match="unknown sampler 'cmaes'"):
         runner.make_sampler("cmaes", 0)
+
+
+def test_an_id_only_draw_of_a_modal_encoder_is_a_pruned_trial_with_its_reason(tmp_path):
+    raw = {**SPACE, "axes": {**SPACE["axes"], "extractor": {"*": {"off": {}}}, "encoder": {"item_knn": {}}}}
+    study = run_study(tiny_dataset(), parse_space(raw, REGISTRY), REGISTRY, CPU, options(tmp_path, 2))
+    assert [t.state for t in study.trials] == [TrialState.PRUNED] * 2
+    assert study.trials[0].user_attrs["prune_reason"] == (
+        "encoder 'item_knn' needs modal features and the trial drew no modality"
+    )

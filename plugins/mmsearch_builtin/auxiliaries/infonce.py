@@ -24,6 +24,7 @@ class InfoNCEAuxiliary(FeatureContrastAuxiliary):
     """
 
     name = "infonce"
+    needs_modalities = True
 
     def __init__(
         self,

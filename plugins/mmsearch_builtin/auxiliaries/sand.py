@@ -38,6 +38,7 @@ class SANDAuxiliary(AuxiliaryLoss):
     """
 
     name = "sand"
+    needs_modalities = True
 
     def __init__(
         self,

@@ -38,6 +38,7 @@ class ItemKNNEncoder(Encoder):
     """
 
     name = "item_knn"
+    needs_modalities = True
 
     def __init__(
         self,

@@ -45,6 +45,7 @@ class LatticeEncoder(Encoder):
     """
 
     name = "lattice"
+    needs_modalities = True
 
     def __init__(
         self, *, n_layers: int = 2, item_layers: int = 1, k: int = 10, skip: float = 0.9, refresh_every: int = 50
