@@ -55,7 +55,17 @@ class Recommender(nn.Module):
             if isinstance(module, WeightedFusionModule)
         }
 
-    def l2_penalty(self, users: torch.Tensor, pos: torch.Tensor, neg: torch.Tensor) -> torch.Tensor:
-        """Mean over the batch of half the squared norms of the layer-0 user, positive and negative embeddings."""
-        items = self.item_embedding(torch.cat([pos, neg]))
-        return 0.5 * (self.timing.user_ego(users).pow(2).sum() + items.pow(2).sum()) / len(users)
+    def l2_penalty(
+        self, users: torch.Tensor, pos: torch.Tensor, neg: torch.Tensor, views: Representations | None = None
+    ) -> torch.Tensor:
+        """Mean over the batch of half the squared norms of the layer-0 user, positive and negative embeddings.
+
+        With ``views`` (this model's output for the batch) the items' modal views count too, so the whole layer-0
+        item vector is regularised (VBPR regularises ``[gamma_i ; E f_i]``); else only their ID embeddings.
+        """
+        items = torch.cat([pos, neg])
+        item_norms = self.item_embedding(items).pow(2).sum()
+        if views is not None:
+            for modality in self.modalities:
+                item_norms = item_norms + views.item_views[modality][items].pow(2).sum()
+        return 0.5 * (self.timing.user_ego(users).pow(2).sum() + item_norms) / len(users)

@@ -33,7 +33,7 @@ features cannot be trained without them: such a draw raises ``InactiveDraw`` (a 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -101,10 +101,12 @@ class SearchSpace:
 
         A modality named in the space must exist and every extractor listed for it must read it. Under ``*`` an
         extractor applies only to the modalities it can read; a modality that none of them reads is left unused
-        (``unused_modalities`` names it).
+        (``unused_modalities`` names it). When no modality is left, every trial is ID-only, so the options that need
+        modal views are dropped from the encoder axis and the auxiliary losses.
 
         Raises:
-            SpaceError: a named modality is missing from the dataset, or a listed extractor cannot read it.
+            SpaceError: a named modality is missing from the dataset, a listed extractor cannot read it, or every
+                listed encoder needs a modality that the dataset does not give.
         """
         for modality in self.extractors:
             if modality != ALL_MODALITIES and modality not in dataset.modalities:
@@ -129,8 +131,18 @@ class SearchSpace:
                 }
                 if set(options) - {OFF}:
                     expanded[modality] = options
-        return SearchSpace(
-            self.name, expanded, self.axes, self.train, self.auxiliaries, self.baselines, self.modal_only
+        if expanded:
+            return replace(self, extractors=expanded)
+        encoders = {n: o for n, o in self.axes["encoder"].items() if n not in self.modal_only.get("encoder", ())}
+        if not encoders:
+            raise SpaceError(
+                f"every listed encoder needs modal features and dataset '{dataset.name}' gives this space none"
+            )
+        return replace(
+            self,
+            extractors={},
+            axes={**self.axes, "encoder": encoders},
+            auxiliaries={n: o for n, o in self.auxiliaries.items() if n not in self.modal_only.get("auxiliary", ())},
         )
 
     def unused_modalities(self, dataset: Dataset) -> list[str]:

@@ -31,6 +31,8 @@ class TrainConfig:
         lr: Adam learning rate.
         batch_size: (user, positive, negative) triples per step.
         reg_weight: L2 weight on the batch's layer-0 embeddings, averaged over the batch.
+        reg_modal_views: whether that L2 also covers the items' modal views (the whole layer-0 item vector, as in
+            VBPR) instead of their ID embeddings only.
         negatives: uniformly sampled negatives per positive.
         max_epochs: upper bound on training epochs.
         patience: evaluations without a new best validation Recall@20 before stopping.
@@ -41,6 +43,7 @@ class TrainConfig:
     lr: float = 1e-3
     batch_size: int = 2048
     reg_weight: float = 1e-4
+    reg_modal_views: bool = False
     negatives: int = 1
     max_epochs: int = 200
     patience: int = 20

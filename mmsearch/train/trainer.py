@@ -152,7 +152,8 @@ def train_epoch(
         representations = model()
         loss = objective(representations, TrainingBatch(users, positives, negatives))
         if config.reg_weight:
-            loss = loss + config.reg_weight * model.l2_penalty(users, positives, negatives)
+            views = representations if config.reg_modal_views else None
+            loss = loss + config.reg_weight * model.l2_penalty(users, positives, negatives, views)
         value = loss.item()
         if not math.isfinite(value):
             raise NonFiniteLossError(f"loss became {value} at epoch {epoch}, batch {batches}")

@@ -135,3 +135,16 @@ def test_triple_scores_equal_pairwise_scores():
     got_pos, got_neg = representations.triple_scores(users, pos, neg)
     torch.testing.assert_close(got_pos, representations.score(users, pos))
     torch.testing.assert_close(got_neg, representations.score(users, neg))
+
+
+def test_l2_penalty_covers_id_embeddings_and_with_the_views_the_whole_item_vector():
+    _, model, _ = build("mf", "early", "concat")
+    views = model()
+    users, pos, neg = torch.tensor([0, 1]), torch.tensor([2, 3]), torch.tensor([4, 2])
+    user_part = model.timing.user_ego(users).pow(2).sum()
+    id_part = model.item_embedding.weight[[2, 3, 4, 2]].pow(2).sum()
+    modal_part = sum(views.item_views[m][[2, 3, 4, 2]].pow(2).sum() for m in ("image", "text"))
+    torch.testing.assert_close(model.l2_penalty(users, pos, neg), 0.5 * (user_part + id_part) / 2)
+    torch.testing.assert_close(model.l2_penalty(users, pos, neg, views), 0.5 * (user_part + id_part + modal_part) / 2)
+    # early concat: the item vector is [id ; image ; text], so its squared norm is the sum of the views'
+    torch.testing.assert_close(id_part + modal_part, views.items[[2, 3, 4, 2]].pow(2).sum())

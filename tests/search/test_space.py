@@ -169,3 +169,12 @@ def test_a_resolved_space_round_trips_through_its_yaml(extractors, registry):
     resolved = parse_space(raw, registry).for_dataset(dataset, registry)
     reloaded = parse_space(resolved.to_yaml_dict(), registry).for_dataset(dataset, registry)
     assert reloaded.to_yaml_dict() == resolved.to_yaml_dict()
+
+
+def test_a_dataset_without_modalities_leaves_out_the_options_that_need_them(registry):
+    raw = space_with(encoder={"mf": {}, "item_knn": {}}, auxiliary={"sand": {}, "edge_dropout_cl": {}})
+    bare = tiny_dataset(modality_dims={})
+    space = parse_space(raw, registry).for_dataset(bare, registry)
+    assert list(space.axes["encoder"]) == ["mf"] and list(space.auxiliaries) == ["edge_dropout_cl"]
+    with pytest.raises(SpaceError, match="every listed encoder needs modal features and dataset 'tiny'"):
+        parse_space(space_with(encoder={"lattice": {}, "item_knn": {}}), registry).for_dataset(bare, registry)

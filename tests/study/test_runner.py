@@ -11,9 +11,11 @@ import mmsearch.study.objective as objective
 import mmsearch.study.reaper as reaper
 import mmsearch.study.runner as runner
 from mmsearch.errors import MMSearchError, SpaceError, StorageError
+from mmsearch.model import FeatureCache
 from mmsearch.registry import Registry
 from mmsearch.search.space import parse_space
 from mmsearch.study import RunOptions, counted_trials, format_leaderboard, open_storage, run_study, trials_frame
+from mmsearch.study.progress import Progress
 from mmsearch.study.vectors import decode_array
 from mmsearch.testing import tiny_dataset
 
@@ -227,10 +229,18 @@ def test_unknown_sampler_is_refused():
         runner.make_sampler("cmaes", 0)
 
 
-def test_an_id_only_draw_of_a_modal_encoder_is_a_pruned_trial_with_its_reason(tmp_path):
-    raw = {**SPACE, "axes": {**SPACE["axes"], "extractor": {"*": {"off": {}}}, "encoder": {"item_knn": {}}}}
-    study = run_study(tiny_dataset(), parse_space(raw, REGISTRY), REGISTRY, CPU, options(tmp_path, 2))
-    assert [t.state for t in study.trials] == [TrialState.PRUNED] * 2
+def test_an_id_only_draw_of_a_modal_encoder_is_a_pruned_trial_with_its_reason():
+    raw = {
+        **SPACE,
+        "axes": {**SPACE["axes"], "extractor": {"*": {"off": {}, "provided": {}}}, "encoder": {"item_knn": {}}},
+    }
+    dataset = tiny_dataset()
+    space = parse_space(raw, REGISTRY).for_dataset(dataset, REGISTRY)
+    trial_objective = objective.Objective(space, dataset, REGISTRY, CPU, 0, FeatureCache(), Progress(1, enabled=False))
+    study = optuna.create_study(direction="maximize")
+    study.enqueue_trial({"extractor.image": "off", "extractor.text": "off"})
+    study.optimize(trial_objective, n_trials=1)
+    assert study.trials[0].state == TrialState.PRUNED
     assert study.trials[0].user_attrs["prune_reason"] == (
         "encoder 'item_knn' needs modal features and the trial drew no modality"
     )
