@@ -27,10 +27,9 @@ def trials_frame(study: optuna.Study) -> pd.DataFrame:
     JSON), ``config`` (a short hash of the spec without its seed: runs of one configuration under several seeds share
     it), ``distributions`` (JSON of the trial's Optuna distributions, for importance analyses) and
     ``duration_seconds``. ``extractors`` is ``id-only`` for a trial that uses no modality; such a trial has None in
-    ``transform``, ``timing`` and ``fusion`` (inactive axes). A trial that failed
-    before recording its spec has None in the spec-derived columns. A study with several objectives adds ``pareto``:
-    whether the trial is on the Pareto front of the study's objectives (completed trials that no other completed
-    trial dominates).
+    ``transform``, ``timing`` and ``fusion`` (inactive axes). A trial that failed or was pruned before recording its
+    spec has None in the spec-derived columns. A study with several objectives adds ``pareto``: whether the trial is
+    on the Pareto front of the study's objectives (completed trials that no other completed trial dominates).
     """
     rows = []
     dataset = study.user_attrs.get("dataset", {}).get("name")
