@@ -133,7 +133,7 @@ class SearchSpace:
                     expanded[modality] = options
         if expanded:
             return replace(self, extractors=expanded)
-        encoders = {n: o for n, o in self.axes["encoder"].items() if n not in self.modal_only.get("encoder", ())}
+        encoders = {n: o for n, o in self.axes["encoder"].items() if not self.needs_modalities("encoder", n)}
         if not encoders:
             raise SpaceError(
                 f"every listed encoder needs modal features and dataset '{dataset.name}' gives this space none"
@@ -142,8 +142,12 @@ class SearchSpace:
             self,
             extractors={},
             axes={**self.axes, "encoder": encoders},
-            auxiliaries={n: o for n, o in self.auxiliaries.items() if n not in self.modal_only.get("auxiliary", ())},
+            auxiliaries={n: o for n, o in self.auxiliaries.items() if not self.needs_modalities("auxiliary", n)},
         )
+
+    def needs_modalities(self, axis: str, name: str) -> bool:
+        """Whether option ``name`` of ``axis`` (or of ``auxiliary``) needs modal views (``modal_only``)."""
+        return name in self.modal_only.get(axis, ())
 
     def unused_modalities(self, dataset: Dataset) -> list[str]:
         """Modalities of ``dataset`` that no extractor of this (resolved) space reads."""
@@ -168,12 +172,12 @@ class SearchSpace:
             for axis, options in self.axes.items()
         }
         encoder = components["encoder"].name
-        if id_only and encoder in self.modal_only.get("encoder", ()):
+        if id_only and self.needs_modalities("encoder", encoder):
             raise InactiveDraw(f"encoder '{encoder}' needs modal features and the trial drew no modality")
         train = {key: param.suggest(trial, f"train.{key}") for key, param in self.train.items()}
         auxiliaries = {}
         for name, params in self.auxiliaries.items():
-            if id_only and name in self.modal_only.get("auxiliary", ()):
+            if id_only and self.needs_modalities("auxiliary", name):
                 continue
             if params[USE].suggest(trial, f"auxiliary.{name}"):
                 chosen = {key: p.suggest(trial, f"auxiliary.{name}.{key}") for key, p in params.items() if key != USE}

@@ -49,7 +49,7 @@ def point_params(space: SearchSpace, spec: TrialSpec, registry: Registry) -> dic
         for axis, options in space.axes.items():
             if not (spec.id_only and axis in MODAL_AXES):
                 _component(params, axis, options, getattr(spec, axis), registry, axis)
-        if spec.id_only and spec.encoder.name in space.modal_only.get("encoder", ()):
+        if spec.id_only and space.needs_modalities("encoder", spec.encoder.name):
             raise _NotAPoint
         for key, param in space.train.items():
             _value(params, f"train.{key}", param, getattr(spec.train, key))
@@ -57,7 +57,7 @@ def point_params(space: SearchSpace, spec: TrialSpec, registry: Registry) -> dic
             raise _NotAPoint
         for name, options in space.auxiliaries.items():
             used = name in spec.auxiliaries
-            if spec.id_only and name in space.modal_only.get("auxiliary", ()):
+            if spec.id_only and space.needs_modalities("auxiliary", name):
                 if used:
                     raise _NotAPoint
                 continue

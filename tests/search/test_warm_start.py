@@ -10,6 +10,7 @@ from optuna.trial import FixedTrial
 from mmsearch.registry import Registry
 from mmsearch.search.presets import load_presets
 from mmsearch.search.space import load_space, parse_space
+from mmsearch.search.spec import MODAL_AXES
 from mmsearch.search.warm_start import point_params, preset_spec
 from mmsearch.study import RunOptions, run_study
 from mmsearch.testing import tiny_dataset, tiny_space
@@ -21,7 +22,7 @@ DATASET = tiny_dataset(modality_dims={"image": 6, "audio": 5})
 
 
 def completed(spec):
-    """``spec`` with every component's omitted hyper-parameters set to their defaults."""
+    """``spec`` with every component's omitted hyper-parameters set to their defaults (active axes only)."""
     kinds = {"transform": "transform", "encoder": "encoder", "timing": "timing", "fusion": "fusion", "loss": "loss"}
 
     def full(kind, component):
@@ -29,7 +30,11 @@ def completed(spec):
 
     return (
         {m: (c.name, full("extractor", c)) for m, c in spec.extractors.items()},
-        {axis: (getattr(spec, axis).name, full(kind, getattr(spec, axis))) for axis, kind in kinds.items()},
+        {
+            axis: (getattr(spec, axis).name, full(kind, getattr(spec, axis)))
+            for axis, kind in kinds.items()
+            if not (spec.id_only and axis in MODAL_AXES)  # inactive: nothing to compare
+        },
         {n: full("auxiliary", c) for n, c in spec.auxiliaries.items()},
         spec.train,
     )
