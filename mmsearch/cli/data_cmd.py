@@ -26,6 +26,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     synth.add_argument("--users", type=int, default=DEFAULT_USERS, help=f"number of users (default {DEFAULT_USERS})")
     synth.add_argument("--items", type=int, default=DEFAULT_ITEMS, help=f"number of items (default {DEFAULT_ITEMS})")
     synth.add_argument("--seed", type=int, default=0, help="seed of every random draw (default 0)")
+    synth.add_argument(
+        "--signal",
+        default=None,
+        metavar="M=S,...",
+        help="per-modality signal strength in [0, 1], e.g. image=1.0,text=0.0 (0: pure noise; default 1 for all)",
+    )
     synth.set_defaults(func=run_synth)
 
 
@@ -80,6 +86,25 @@ def _column_list(value: str) -> tuple[str, ...]:
     return columns
 
 
+def _signal_mapping(value: str) -> dict[str, float]:
+    """``image=1.0,text=0`` -> ``{"image": 1.0, "text": 0.0}``; names and ranges are checked by ``write_synthetic``.
+
+    Raises:
+        DataError: a part is not ``NAME=NUMBER``.
+    """
+    signal: dict[str, float] = {}
+    for part in value.split(","):
+        name, _, strength = (piece.strip() for piece in part.partition("="))
+        malformed = DataError(f"--signal: expected MODALITY=STRENGTH[,...], got {part.strip()!r}")
+        if not name:
+            raise malformed
+        try:
+            signal[name] = float(strength)
+        except ValueError:
+            raise malformed from None
+    return signal
+
+
 def run_inspect(args: argparse.Namespace) -> int:
     """Print the report of ``inspect_dataset``."""
     print(inspect_dataset(dataset_from_args(args)))
@@ -88,6 +113,7 @@ def run_inspect(args: argparse.Namespace) -> int:
 
 def run_synth(args: argparse.Namespace) -> int:
     """Write the synthetic dataset and say where."""
-    folder = write_synthetic(args.out, n_users=args.users, n_items=args.items, seed=args.seed)
+    signal = None if args.signal is None else _signal_mapping(args.signal)
+    folder = write_synthetic(args.out, n_users=args.users, n_items=args.items, seed=args.seed, signal=signal)
     print(f"wrote the synthetic dataset ({args.users} users, {args.items} items, seed {args.seed}) to {folder}")
     return 0

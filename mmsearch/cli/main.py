@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from mmsearch.errors import MMSearchError
 
 from . import (
+    ablate_cmd,
     dashboard_cmd,
     data_cmd,
     export_cmd,
@@ -35,6 +36,7 @@ COMMAND_MODULES = (
     export_cmd,
     retrain_cmd,
     recommend_cmd,
+    ablate_cmd,
 )
 
 

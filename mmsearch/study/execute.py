@@ -23,7 +23,7 @@ from mmsearch.train.trainer import EpochReport, TrainResult, train_and_evaluate
 
 @dataclass(frozen=True)
 class TrialOutcome:
-    """A trained trial's result, what it cost, and the learned view weights of weighted fusions (after training)."""
+    """A trained trial's result, what it cost, and the learned view weights of weighted fusions (at the best epoch)."""
 
     result: TrainResult
     extract_seconds: float
@@ -78,7 +78,7 @@ def execute_spec(
     with PeakMemory(device) as memory:
         cap = None if memory_cap_mb is None else MemoryCap(memory, memory_cap_mb)
         try:
-            result, extract_seconds, fusion_weights = _train(
+            result, extract_seconds = _train(
                 spec, dataset, registry, device, cache, on_evaluation, cap, keep_best_state
             )
         except BaseException as error:
@@ -90,7 +90,7 @@ def execute_spec(
             gc.collect()
             if device.type == "cuda":
                 torch.cuda.empty_cache()
-    return TrialOutcome(result, extract_seconds, memory.peak_mb, fusion_weights)
+    return TrialOutcome(result, extract_seconds, memory.peak_mb, result.best_fusion_weights)
 
 
 def _train(
@@ -102,13 +102,13 @@ def _train(
     on_evaluation: Callable[[EpochReport], None] | None,
     cap: MemoryCap | None,
     keep_best_state: bool,
-) -> tuple[TrainResult, float, dict[str, dict[str, float]]]:
+) -> tuple[TrainResult, float]:
     """Build and train; the model lives only in this frame."""
     model, objective, extract_seconds = build_model(spec, dataset, registry, device, cache)
     result = train_and_evaluate(
         model, objective, dataset, spec.train, device, spec.seed, on_evaluation, cap, keep_best_state
     )
-    return result, extract_seconds, model.fusion_weights()
+    return result, extract_seconds
 
 
 def release_frames(error: BaseException) -> None:

@@ -25,7 +25,7 @@ from .objectives import DEFAULT_OBJECTIVES
 from .progress import Progress
 from .provenance import package_versions, plugin_origins
 from .termination import termination_reason
-from .trial_attrs import IN_SPACE_ATTR, INTERRUPTED, PRESET_ATTR
+from .trial_attrs import IN_SPACE_ATTR, INTERRUPTED, PRESET_ATTR, VARIANT_ATTR, VARIANT_SPEC_ATTR
 from .vectors import encode_array
 
 STORED_PER_USER = ("recall@20", "ndcg@20")
@@ -143,12 +143,16 @@ class Objective:
 
     @staticmethod
     def _label(trial: optuna.Trial, spec: TrialSpec) -> str:
-        preset = trial.user_attrs.get(PRESET_ATTR)
+        preset, variant = trial.user_attrs.get(PRESET_ATTR), trial.user_attrs.get(VARIANT_ATTR)
+        if variant is not None:
+            return f"[{variant['axis']}={variant['choice']} @ {variant['anchor']}, seed {variant['seed']}] {spec.label()}"
         return spec.label() if preset is None else f"[{preset}] {spec.label()}"
 
     def _spec(self, trial: optuna.Trial) -> TrialSpec:
         """A sampled spec; for a baseline trial the preset's, drawn through the space (recording its parameters) when
-        it was enqueued with them (``IN_SPACE_ATTR``)."""
+        it was enqueued with them (``IN_SPACE_ATTR``); for an ablation variant the spec it was enqueued with."""
+        if VARIANT_SPEC_ATTR in trial.user_attrs:
+            return TrialSpec.from_dict(trial.user_attrs[VARIANT_SPEC_ATTR])
         name = trial.user_attrs.get(PRESET_ATTR)
         if name is None or trial.user_attrs.get(IN_SPACE_ATTR):
             return self.space.suggest(trial, self.seed)

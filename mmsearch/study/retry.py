@@ -5,7 +5,7 @@ from __future__ import annotations
 import optuna
 from optuna.trial import FrozenTrial
 
-from .trial_attrs import IN_SPACE_ATTR, PRESET_ATTR
+from .trial_attrs import ORIGIN_ATTRS
 
 RETRY_ATTR = "retry_of"
 RETRY_REASON_ATTR = "retry_reason"
@@ -13,7 +13,8 @@ STALE_REASON = "no heartbeat from its worker within the grace period"
 
 
 def retry_trial(study: optuna.Study, trial: FrozenTrial, reason: str) -> None:
-    """Enqueue a trial that repeats ``trial`` (same parameters, or the same preset), unless ``trial`` is a retry.
+    """Enqueue a trial that repeats ``trial`` (same parameters, preset or ablation variant), unless ``trial`` is a
+    retry.
 
     The new trial records ``retry_of`` (the failed trial's number) and ``retry_reason``. A retry that fails in its
     turn is not retried again, so a configuration that kills its worker runs at most twice. Call this only for a
@@ -22,7 +23,7 @@ def retry_trial(study: optuna.Study, trial: FrozenTrial, reason: str) -> None:
     if RETRY_ATTR in trial.user_attrs:
         return
     attrs = {RETRY_ATTR: trial.number, RETRY_REASON_ATTR: reason}
-    for key in (PRESET_ATTR, IN_SPACE_ATTR):
+    for key in ORIGIN_ATTRS:
         if key in trial.user_attrs:
             attrs[key] = trial.user_attrs[key]
     study.enqueue_trial(dict(trial.params), user_attrs=attrs)

@@ -118,13 +118,10 @@ def run_study(
     )
     record_settings(study, settings)
     fail_dead_trials(study)
-    lock = _claim_lock(storage, options)
+    lock = study_claim_lock(storage, options)
     with lock:
         _enqueue_baselines(study, space, dataset, registry, options.seed)
-    if options.workers > 1:
-        _run_workers(study, dataset, registry, device, options)
-    else:
-        _work(study, lock, space, dataset, registry, device, options, sys.stderr)
+    run_trials(study, lock, space, dataset, registry, device, options)
     return study
 
 
@@ -144,11 +141,29 @@ def join_study(dataset: Dataset, registry: Registry, device: torch.device, optio
         MMSearchError: a worker process stopped with an error (it printed its message).
     """
     study, space, lock = _join(dataset, registry, options)
+    run_trials(study, lock, space, dataset, registry, device, options)
+    return study
+
+
+def run_trials(
+    study: optuna.Study,
+    lock: ClaimLock,
+    space: SearchSpace,
+    dataset: Dataset,
+    registry: Registry,
+    device: torch.device,
+    options: RunOptions,
+) -> None:
+    """Run the trials of a bound study (its space and settings recorded) until its budget is used: in this process,
+    or in ``options.workers`` processes that join it (see ``join_study``).
+
+    Raises:
+        MMSearchError: a worker process stopped with an error (it printed its message).
+    """
     if options.workers > 1:
         _run_workers(study, dataset, registry, device, options)
     else:
         _work(study, lock, space, dataset, registry, device, options, sys.stderr)
-    return study
 
 
 def study_settings(storage_url: str | None, run_dir: Path, study_name: str) -> StudySettings:
@@ -181,10 +196,11 @@ def _join(dataset: Dataset, registry: Registry, options: RunOptions) -> tuple[op
     study, storage = _open_shared(options.storage_url, options.run_dir, options.study_name)
     check_objectives(study, options.objectives)
     space = stored_space(study, dataset, registry, study_dir(options.run_dir, options.study_name))
-    return study, space, _claim_lock(storage, options)
+    return study, space, study_claim_lock(storage, options)
 
 
-def _claim_lock(storage: optuna.storages.BaseStorage, options: RunOptions) -> ClaimLock:
+def study_claim_lock(storage: optuna.storages.BaseStorage, options: RunOptions) -> ClaimLock:
+    """The lock under which a worker of the study ``options`` names claims a trial."""
     path = journal_path(options.storage_url, options.run_dir, options.study_name)
     return claim_lock(storage, path, options.study_name)
 

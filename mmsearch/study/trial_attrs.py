@@ -8,3 +8,15 @@ IN_SPACE_ATTR = "preset_in_space"
 
 INTERRUPTED = "interrupted"
 """The ``fail_reason`` of a trial stopped by Ctrl-C (it does not count toward the budget)."""
+
+VARIANT_ATTR = "variant"
+"""On a trial of an ablation: ``axis``, ``anchor``, ``choice`` and ``seed`` of the variant it trains."""
+
+VARIANT_SPEC_ATTR = "variant_spec"
+"""On a trial of an ablation: the ``TrialSpec`` (as a dict) it trains, fixed when it was enqueued."""
+
+REUSED_ATTR = "reused_from"
+"""On an ablation trial copied from an equal stored trial (same spec and seed): ``<study>#<trial>`` of that trial."""
+
+ORIGIN_ATTRS = (PRESET_ATTR, IN_SPACE_ATTR, VARIANT_ATTR, VARIANT_SPEC_ATTR)
+"""The attributes that say what a trial trains besides its parameters; a retry carries them over."""

@@ -1,9 +1,12 @@
-"""Peak memory of a block of work: GPU allocator peak on CUDA, sampled resident set size on the CPU."""
+"""Peak memory of a block of work: GPU allocator peak on CUDA, sampled resident-set growth on the CPU."""
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -23,12 +26,31 @@ def resident_bytes() -> int:
         return 0
 
 
-class PeakMemory:
-    """Context manager measuring peak memory in MiB while it is open (``peak_mb`` afterwards).
+def _load_malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError, TypeError):  # not glibc, or no C library to open
+        return None
 
-    On CUDA: ``torch.cuda.max_memory_allocated`` after a reset. On the CPU: the process RSS sampled every
-    ``interval`` seconds by a daemon thread (a peak shorter than the interval can be missed). ``used_mb()`` reads
-    the block's charge while it is open.
+
+_MALLOC_TRIM = _load_malloc_trim()
+
+
+def release_freed_memory() -> None:
+    """Collect garbage and, under glibc, return the heap's free pages to the OS (``malloc_trim(0)``)."""
+    gc.collect()
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
+class PeakMemory:
+    """Context manager measuring the peak memory in MiB a block uses while it is open (``peak_mb`` afterwards).
+
+    On entry freed memory is released (``release_freed_memory``), so that what earlier blocks left to the allocator
+    is neither charged to this block nor silently reused by it. On CUDA: ``torch.cuda.max_memory_allocated`` after a
+    reset. On the CPU: the growth of the process RSS over its level on entry, sampled every ``interval`` seconds by a
+    daemon thread (a peak shorter than the interval can be missed). ``used_mb()`` reads the same measure while the
+    block is open.
     """
 
     def __init__(self, device: torch.device, interval: float = 0.02) -> None:
@@ -41,6 +63,7 @@ class PeakMemory:
         self._thread: threading.Thread | None = None
 
     def __enter__(self) -> PeakMemory:
+        release_freed_memory()
         if self.device.type == "cuda":
             torch.cuda.reset_peak_memory_stats(self.device)
         else:
@@ -54,7 +77,7 @@ class PeakMemory:
             self._peak_bytes = max(self._peak_bytes, resident_bytes())
 
     def used_mb(self) -> float:
-        """MiB charged to the block so far: the allocator peak on CUDA, the growth of the peak RSS on the CPU."""
+        """MiB used by the block so far: the allocator peak on CUDA, the peak RSS growth over the entry level on CPU."""
         if self.device.type == "cuda":
             return torch.cuda.max_memory_allocated(self.device) / 2**20
         return (max(self._peak_bytes, resident_bytes()) - self._start_bytes) / 2**20
@@ -68,7 +91,7 @@ class PeakMemory:
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
-        self.peak_mb = max(self._peak_bytes, resident_bytes()) / 2**20
+        self.peak_mb = self.used_mb()
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ class TrainResult:
         curve: one ``EpochReport.to_dict()`` per validation evaluation.
         train_seconds, eval_seconds: wall time spent in optimisation steps and in evaluations.
         best_state: ``learned_state`` of the model at the best epoch (CPU tensors), when asked for; else None.
+        best_fusion_weights: ``model.fusion_weights()`` at the best epoch (empty without weighted fusions).
     """
 
     best_epoch: int
@@ -63,6 +64,7 @@ class TrainResult:
     train_seconds: float = 0.0
     eval_seconds: float = 0.0
     best_state: dict[str, torch.Tensor] | None = None
+    best_fusion_weights: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def train_and_evaluate(
@@ -81,7 +83,8 @@ def train_and_evaluate(
     The test split is evaluated only when validation Recall@20 reaches a new best, so the reported test metrics are
     those of the best-validation epoch. ``on_evaluation`` may raise (e.g. ``optuna.TrialPruned``) to stop early.
     ``memory_cap`` is checked after every batch and every evaluation. With ``keep_best_state`` a CPU copy of the
-    model's learned state is taken at each new best (memory: one extra copy of the parameters).
+    model's learned state is taken at each new best (memory: one extra copy of the parameters); the learned fusion
+    view weights are always taken there.
 
     Raises:
         NonFiniteLossError: a batch's loss became NaN or infinite.
@@ -95,6 +98,7 @@ def train_and_evaluate(
     stopping = EarlyStopping(patience=config.patience, metric=PRIMARY_METRIC)
     curve: list[dict[str, float]] = []
     best_valid = best_test = best_state = None
+    best_fusion_weights: dict[str, dict[str, float]] = {}
     train_seconds = eval_seconds = 0.0
     started = time.perf_counter()
     epoch = 0
@@ -110,6 +114,7 @@ def train_and_evaluate(
         if stopping.update(epoch, valid):
             best_valid, best_test = valid, test_evaluator.evaluate(scores)
             best_state = learned_state(model) if keep_best_state else None
+            best_fusion_weights = model.fusion_weights()
         eval_seconds += time.perf_counter() - tick
         if memory_cap is not None:
             memory_cap.check(f"epoch {epoch}, evaluation")
@@ -120,7 +125,17 @@ def train_and_evaluate(
         if stopping.should_stop:
             break
     assert best_valid is not None and best_test is not None  # the last epoch is always evaluated
-    return TrainResult(stopping.best_step, epoch, best_valid, best_test, curve, train_seconds, eval_seconds, best_state)
+    return TrainResult(
+        stopping.best_step,
+        epoch,
+        best_valid,
+        best_test,
+        curve,
+        train_seconds,
+        eval_seconds,
+        best_state,
+        best_fusion_weights,
+    )
 
 
 def make_optimizer(modules: list[nn.Module], config: TrainConfig) -> torch.optim.Optimizer:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 import scipy.sparse as sp
 
 from mmsearch.cli.main import main
-from mmsearch.data import load_dataset, synthetic_dataset, write_synthetic
+from mmsearch.data import Dataset, load_dataset, synthetic_dataset, write_synthetic
 from mmsearch.errors import DataError
 
 SMALL = {"n_users": 60, "n_items": 70}
@@ -84,3 +85,93 @@ def test_cli_synth_then_inspect(tmp_path: Path, capsys: pytest.CaptureFixture[st
     report = capsys.readouterr().out
     assert f"to {out}" in report
     assert "users        60" in report and "image  features 70 x 64 float32, 0 missing" in report
+
+
+def _interactions_digest(dataset: Dataset) -> str:
+    digest = hashlib.sha256()
+    for matrix in (dataset.train, dataset.valid, dataset.test):
+        digest.update(matrix.indptr.astype(np.int64).tobytes())
+        digest.update(matrix.indices.astype(np.int64).tobytes())
+    return digest.hexdigest()[:16]
+
+
+def test_default_output_is_pinned() -> None:
+    """Cached results depend on the default data of seed 0: its interactions and features must not change."""
+    dataset = synthetic_dataset()
+    assert _interactions_digest(dataset) == "e73e84d66d62b855"
+    np.testing.assert_allclose(dataset.modalities["image"].features[0, :3], [-0.813798, -0.227675, 0.122979], atol=1e-5)
+    np.testing.assert_allclose(dataset.modalities["text"].features[0, :3], [0.807455, -0.685517, 0.930058], atol=1e-5)
+
+
+def test_full_signal_is_the_default() -> None:
+    default = synthetic_dataset(**SMALL, seed=3)
+    full = synthetic_dataset(**SMALL, seed=3, signal={"image": 1.0, "text": 1})
+    assert full.fingerprint() == default.fingerprint()
+    for name, modality in default.modalities.items():
+        assert np.array_equal(full.modalities[name].features, modality.features)
+
+
+def _explained_variance(target: np.ndarray, regressors: np.ndarray) -> float:
+    """R^2 of the least-squares fit of ``target`` (all columns) on ``regressors`` plus an intercept."""
+    target = target.astype(np.float64) - target.mean(axis=0)
+    regressors = regressors.astype(np.float64) - regressors.mean(axis=0)
+    coefficients, *_ = np.linalg.lstsq(regressors, target, rcond=None)
+    return 1.0 - float(((target - regressors @ coefficients) ** 2).sum() / (target**2).sum())
+
+
+def test_zero_signal_makes_a_modality_pure_noise() -> None:
+    default = synthetic_dataset()
+    silent = synthetic_dataset(signal={"text": 0.0})
+    image, text = default.modalities["image"].features, default.modalities["text"].features
+    noise = silent.modalities["text"].features
+    # by default the modalities share the 12-d shared latent part; without signal, text is independent of it, so the
+    # image features explain only chance variance (64 regressors / 800 items = 0.08)
+    assert _explained_variance(text, image) > 0.5
+    assert _explained_variance(noise, image) < 0.12
+    assert abs(noise.std() / text.std() - 1.0) < 0.05  # the feature scale is unchanged
+    assert np.array_equal(silent.modalities["image"].features, image)
+    assert _interactions_digest(silent) == _interactions_digest(default)
+
+
+@pytest.mark.parametrize(
+    ("signal", "message"),
+    [
+        ({"audio": 0.5}, "signal: unknown modality 'audio' \\(expected one of image, text\\)"),
+        ({"text": 1.5}, "signal: strength of 'text' must be a number in \\[0, 1\\] \\(got 1.5\\)"),
+        ({"image": -0.1}, "strength of 'image' must be a number in \\[0, 1\\]"),
+        ({"text": float("nan")}, "strength of 'text' must be a number in \\[0, 1\\] \\(got nan\\)"),
+        ({"text": "0.5"}, "strength of 'text' must be a number in \\[0, 1\\]"),
+    ],
+)
+def test_bad_signal(signal: dict[str, object], message: str) -> None:
+    with pytest.raises(DataError, match=message):
+        synthetic_dataset(**SMALL, signal=signal)  # type: ignore[arg-type]
+
+
+def test_cli_signal_changes_only_the_silenced_modality(tmp_path: Path) -> None:
+    sizes = ["--users", "60", "--items", "70"]
+    assert main(["data", "synth", str(tmp_path / "default"), *sizes]) == 0
+    assert main(["data", "synth", str(tmp_path / "silent"), *sizes, "--signal", "image=1.0, text=0"]) == 0
+    default, silent = _files(tmp_path / "default"), _files(tmp_path / "silent")
+    assert silent["synth.inter"] == default["synth.inter"]
+    assert silent["image_feat.npy"] == default["image_feat.npy"]
+    assert silent["text_feat.npy"] != default["text_feat.npy"]
+    assert silent == _files(write_synthetic(tmp_path / "library", **SMALL, signal={"text": 0.0}))
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("text", "--signal: expected MODALITY=STRENGTH[,...], got 'text'"),
+        ("text=low", "--signal: expected MODALITY=STRENGTH[,...], got 'text=low'"),
+        ("=0.5", "--signal: expected MODALITY=STRENGTH[,...], got '=0.5'"),
+        ("image=1,", "--signal: expected MODALITY=STRENGTH[,...], got ''"),
+        ("audio=0", "signal: unknown modality 'audio'"),
+        ("text=2", "signal: strength of 'text' must be a number in [0, 1] (got 2.0)"),
+    ],
+)
+def test_cli_bad_signal(tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, message: str) -> None:
+    assert main(["data", "synth", str(tmp_path / "out"), "--users", "60", "--items", "70", "--signal", value]) == 2
+    error = capsys.readouterr().err
+    assert message in error and error.count("\n") == 1
+    assert not (tmp_path / "out").exists()

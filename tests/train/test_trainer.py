@@ -14,21 +14,26 @@ from mmsearch.train.trainer import train_and_evaluate
 REGISTRY = Registry()
 
 
-def train(dataset, config, seed=0, encoder="lightgcn", callback=None):
+def build(dataset, config, seed=0, encoder="lightgcn", fusion=ComponentSpec("sum"), modalities=()):
     spec = TrialSpec(
-        extractors={},
+        extractors={m: ComponentSpec("provided", {"standardize": True}) for m in modalities},
         transform=ComponentSpec("linear"),
         encoder=ComponentSpec(encoder),
-        timing=ComponentSpec("early"),
-        fusion=ComponentSpec("sum"),
+        timing=ComponentSpec("late" if modalities else "early"),
+        fusion=fusion,
         loss=ComponentSpec("bpr"),
         train=config,
         seed=seed,
     )
-    features = extract_features(dataset, {}, REGISTRY, FeatureCache(), seed)
+    features = extract_features(dataset, dict(spec.extractors), REGISTRY, FeatureCache(), seed)
+    dims = {m: f.values.shape[1] for m, f in features.items()}
     cpu = torch.device("cpu")
-    ctx = BuildContext(dataset.n_users, dataset.n_items, config.embedding_dim, {}, dataset.train, cpu, seed)
-    model, objective = build_recommender(spec, ctx, features, REGISTRY)
+    ctx = BuildContext(dataset.n_users, dataset.n_items, config.embedding_dim, dims, dataset.train, cpu, seed)
+    return build_recommender(spec, ctx, features, REGISTRY)
+
+
+def train(dataset, config, seed=0, encoder="lightgcn", callback=None):
+    model, objective = build(dataset, config, seed, encoder)
     return train_and_evaluate(model, objective, dataset, config, torch.device("cpu"), seed, callback), model
 
 
@@ -67,3 +72,21 @@ def test_nan_loss_fails_the_trial_with_a_reason():
     dataset = tiny_dataset()
     with pytest.raises(TrialFailure, match="loss became nan at epoch 1"):
         train(dataset, TrainConfig(embedding_dim=8, lr=math.inf, max_epochs=3, batch_size=64))
+
+
+@pytest.mark.parametrize("mode", ["global", "per_entity"])
+def test_fusion_weights_are_those_of_the_best_validation_epoch(mode):
+    dataset = tiny_dataset()
+    config = TrainConfig(embedding_dim=8, lr=0.05, batch_size=128, max_epochs=40, patience=3)
+    fusion = ComponentSpec("attentive_sum", {"mode": mode})
+    model, objective = build(dataset, config, fusion=fusion, modalities=("image", "text"))
+    seen = {}
+
+    def record(report):
+        seen[report.epoch] = model.fusion_weights()
+
+    result = train_and_evaluate(model, objective, dataset, config, torch.device("cpu"), 0, record)
+    assert result.best_epoch < result.epochs_run  # stopped early: the last weights are not the best epoch's
+    assert set(result.best_fusion_weights) == {"timing.user_fusion", "timing.item_fusion"}
+    assert result.best_fusion_weights == seen[result.best_epoch]
+    assert result.best_fusion_weights != seen[result.epochs_run]
