@@ -9,22 +9,26 @@ select anything. An analysis the data cannot support raises ``AnalysisError`` wi
 from ._trials import AXIS_COLUMNS, PRIMARY, TOP_SHARE, complete_trials, ranked_trials, top_trials
 from .choices import axes_summary, axis_summary, searched_axes
 from .configs import config_name, configurations
+from .controlled import controlled_choices, rank_distribution
+from .evidence import STATES, holm
 from .cross import cross_dataset_summary, cross_dataset_table
 from .errors import AnalysisError
 from .filters import filter_trials
 from .importance import param_importance
 from .interactions import interaction_pivot, interaction_table
-from .load import PER_USER_METRICS, SPLITS, curves_frame, fusion_weights_frame, per_user_frame
+from .load import PER_USER_METRICS, SPLITS, curves_frame, fusion_weights_frame, per_user_frame, variants_frame
+from .observational import observational_choices
 from .outcomes import best_trials, failure_reasons, reason_group, state_counts, study_overview
 from .pareto import COSTS, pareto_front
 from .render import FORMATS, render
 from .report import Report, build_report
-from .significance import PairedTest, config_significance, holm, paired_test, verdict_significance
+from .significance import PairedTest, config_significance, paired_test
 from .sources import Catalogue, Source, StudyRef, find_studies, load_study, locate_study, open_location
-from .verdict import axis_verdicts, describe_verdict
+from .verdict import CHOICE_COLUMNS, VERDICT_COLUMNS, describe_verdict, settle, verdict_rows
 
 __all__ = [
     "AXIS_COLUMNS",
+    "CHOICE_COLUMNS",
     "AnalysisError",
     "COSTS",
     "Catalogue",
@@ -34,18 +38,20 @@ __all__ = [
     "PairedTest",
     "Report",
     "SPLITS",
+    "STATES",
     "Source",
     "StudyRef",
     "TOP_SHARE",
+    "VERDICT_COLUMNS",
     "axes_summary",
     "axis_summary",
-    "axis_verdicts",
     "best_trials",
     "build_report",
     "complete_trials",
     "config_name",
     "config_significance",
     "configurations",
+    "controlled_choices",
     "cross_dataset_summary",
     "cross_dataset_table",
     "describe_verdict",
@@ -58,18 +64,22 @@ __all__ = [
     "interaction_pivot",
     "interaction_table",
     "load_study",
+    "observational_choices",
     "locate_study",
     "open_location",
     "paired_test",
     "param_importance",
     "pareto_front",
     "per_user_frame",
+    "rank_distribution",
     "ranked_trials",
     "reason_group",
     "render",
     "searched_axes",
+    "settle",
     "state_counts",
     "study_overview",
     "top_trials",
-    "verdict_significance",
+    "variants_frame",
+    "verdict_rows",
 ]

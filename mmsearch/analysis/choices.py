@@ -15,7 +15,8 @@ SUMMARY_COLUMNS = (
 
 
 def axis_summary(frame: pd.DataFrame, axis: str, metric: str = PRIMARY, top_share: float = TOP_SHARE) -> pd.DataFrame:
-    """How each choice of one axis does over the trials of ``frame``.
+    """How each choice of one axis does over the trials of ``frame`` in which the axis acts (observational figures:
+    the trials differ in other axes too).
 
     Args:
         frame: trials (``trials_frame`` columns), usually of one dataset.
@@ -27,12 +28,13 @@ def axis_summary(frame: pd.DataFrame, axis: str, metric: str = PRIMARY, top_shar
         One row per choice seen in any trial, best ``best`` first (choices without a completed trial last):
         ``choice``; ``trials``, the number of completed trials with a finite metric behind every figure of the row;
         ``pruned`` and ``failed`` counts; ``best``, ``q1``, ``median``, ``q3`` of the metric; ``top``, the number of
-        top trials that use the choice; ``win_rate``, ``top`` over the size of the top (the win rates of an axis sum
-        to 1); ``share``, the choice's share of all completed trials (a win rate above its share means the choice
-        is over-represented among the best); ``best_study`` and ``best_trial`` locate its best trial.
+        top trials (of those in which the axis acts) that use the choice; ``win_rate``, ``top`` over the size of the
+        top (the win rates of an axis sum to 1); ``share``, the choice's share of those completed trials (a win
+        rate above its share means the choice is over-represented among the best); ``best_study`` and ``best_trial`` locate its best trial.
     """
     if frame.empty or axis not in frame:
         return pd.DataFrame(columns=list(SUMMARY_COLUMNS))
+    frame = frame[frame[axis].notna()]
     complete = ranked_trials(frame, metric)
     top = top_trials(frame, metric, top_share)
     rows = []

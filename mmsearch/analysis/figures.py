@@ -210,3 +210,12 @@ def configurations_figure(configs: pd.DataFrame, metric: str = PRIMARY) -> go.Fi
     )
     height = max(300, 32 * len(configs) + 100)
     return _layout(figure, f"mean {metric_title(metric)} over seeds (bars: one std)", height)
+
+
+def rank_figure(ranks: pd.DataFrame, axis: str) -> go.Figure:
+    """GraphGym's rank distribution of one axis: per choice, stacked bars of the anchors at each rank (1 = best
+    within the anchor), from ``controlled.rank_distribution``."""
+    shown = ranks[ranks["axis"] == axis].assign(rank=lambda t: t["rank"].astype(str))
+    figure = px.bar(shown, x="choice", y="anchors", color="rank", barmode="stack", category_orders={"rank": sorted(
+        shown["rank"].unique(), key=int)})
+    return _layout(figure, f"rank of each {axis} choice within its anchors (1 = best)")

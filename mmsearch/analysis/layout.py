@@ -15,8 +15,15 @@ from .configs import config_name
 from .interactions import interaction_table
 from .outcomes import STATES, failure_reasons, state_counts
 from .pareto import COST_NAMES, pareto_front
-from .report import SIGNIFICANCE_METRIC, SIGNIFICANCE_SPLIT, Report
-from .verdict import SHOWN_COLUMNS, describe_verdict
+from .evidence import MIN_ANCHORS, MIN_SEEDS, MIN_TRIALS
+from .report import SIGNIFICANCE_METRIC, SIGNIFICANCE_SPLIT, Report, ablatable, ablate_command
+from .verdict import describe_verdict
+
+SHOWN_VERDICT_COLUMNS = (
+    "dataset", "axis", "winner", "runner_up", "effect", "ci_low", "ci_high", "p", "test_effect", "verdict", "basis",
+    "anchors", "seeds", "trials",
+)  # fmt: skip
+"""The verdict columns a reader sees, in the report and the dashboard."""
 
 INTERACTION = ("timing", "fusion")
 COUNT_COLUMNS = {
@@ -28,10 +35,10 @@ COUNT_COLUMNS = {
     "runs",
     "n_users",
     "best_trial",
-    "winner_trials",
-    "runner_up_trials",
     "best_epoch",
     "choices",
+    "anchors",
+    "seeds",
 }
 
 
@@ -52,12 +59,12 @@ def report_blocks(report: Report) -> list[Block]:
     blocks = [_study_block(report), _failures_block(frame), _leaderboard_block(frame, report.top)]
     if len(report.objectives) > 1:
         blocks.append(_objectives_front_block(report))
-    blocks.append(_verdict_block(report))
+    blocks += [_controlled_block(report), *_controlled_choice_blocks(report), _observational_block(report)]
     for axis in report.axes:
         table = axes_summary(frame, [axis]).drop(columns=["axis", "best_study"])
         lines = [
-            f"per {axis} choice, validation Recall@20 of completed trials; win rate = share of the top-decile "
-            "trials using the choice (compare with its share of all trials)"
+            f"observational: per {axis} choice, validation Recall@20 of completed trials in which the axis acts; "
+            "win rate = share of those top-decile trials using the choice (compare with its share of all trials)"
         ]
         blocks.append(Block(f"axis:{axis}", f"Choices of {axis}", lines, format_table(table)))
     if all(axis in report.axes for axis in INTERACTION):
@@ -150,19 +157,52 @@ def _objectives_front_block(report: Report) -> Block:
     return Block("pareto", title, lines, format_table(front[columns]))
 
 
-def _verdict_block(report: Report) -> Block:
-    verdicts = report.verdicts
-    if verdicts.empty:
-        return Block("verdict", "Which choice wins", ["no axis with two completed choices yet"])
-    table = verdicts[["axis", *SHOWN_COLUMNS]]
+def _controlled_block(report: Report) -> Block:
+    title = "Choices that win: controlled ablations"
+    verdicts = report.verdicts[report.verdicts["kind"] == "controlled"]
     lines = [
-        "per axis, the choice with the best completed trial (validation Recall@20) against the next best choice; "
-        "_trials = completed trials behind each",
-        f"paired tests on per-user {SIGNIFICANCE_SPLIT} {SIGNIFICANCE_METRIC} of the two best trials (Wilcoxon "
-        "signed-rank and paired t-test), Holm-corrected across axes; significant = Wilcoxon-Holm p < 0.05",
-        *(f"- {describe_verdict(row, row['axis'])}" for _, row in verdicts.iterrows()),
+        "each ablation varies one axis around fixed anchor configurations, everything else equal, under several "
+        "seeds; effect = winner minus runner-up in validation Recall@20, seeds averaged within an anchor, with a 95% "
+        "interval over anchors; p = paired t-test over anchors, Holm-corrected across every controlled comparison; "
+        f"a verdict needs at least {MIN_ANCHORS} anchors and {MIN_SEEDS} seeds, and test must agree in direction",
+        *(f"- {describe_verdict(row)}" for _, row in verdicts.iterrows()),
     ]
-    return Block("verdict", "Which choice wins", lines, format_table(table))
+    missing = [axis for axis in report.axes if ablatable(axis) and axis not in set(verdicts["axis"])]
+    if verdicts.empty:
+        lines.append("no ablation of this study yet")
+    lines += [f"no controlled verdict on {axis} yet; make one with: {ablate_command(report.study, axis)}" for axis in missing]
+    if verdicts.empty:
+        return Block("controlled", title, lines)
+    return Block("controlled", title, lines, format_table(verdicts[list(SHOWN_VERDICT_COLUMNS)]))
+
+
+def _controlled_choice_blocks(report: Report) -> list[Block]:
+    blocks = []
+    choices = report.choices[report.choices["kind"] == "controlled"]
+    for (dataset, axis), group in choices.groupby(["dataset", "axis"], sort=False):
+        lines = [
+            f"on {dataset}: every {axis} choice against the best one ({group.loc[group['best'], 'choice'].iloc[0]}); "
+            "ranks = anchors at each rank (1 = best within the anchor), effect = choice minus best"
+        ]
+        table = group[["choice", "mean", "test_mean", "mean_rank", "ranks", "effect", "ci_low", "ci_high", "p", "state",
+                       "anchors", "seeds"]]  # fmt: skip
+        blocks.append(Block(f"controlled:{axis}", f"Controlled: {axis} on {dataset}", lines, format_table(table)))
+    return blocks
+
+
+def _observational_block(report: Report) -> Block:
+    title = "Choices that win: observational (from the search's trials)"
+    verdicts = report.verdicts[report.verdicts["kind"] == "observational"]
+    lines = [
+        "observational: the search's trials differ in many axes at once and the sampler chose where to look, so these "
+        "figures are not controlled; effect = difference of mean validation Recall@20 over the completed trials in "
+        "which the axis acts, paired where trials differ in this axis alone, else confounded (Welch's t over "
+        f"trials, at least {MIN_TRIALS} trials per choice); Holm-corrected across axes; test must agree in direction",
+        *(f"- {describe_verdict(row)}" for _, row in verdicts.iterrows()),
+    ]
+    if verdicts.empty:
+        return Block("observational", title, [*lines, "no axis with two completed choices yet"])
+    return Block("observational", title, lines, format_table(verdicts[list(SHOWN_VERDICT_COLUMNS)]))
 
 
 def _importance_block(report: Report) -> Block:
@@ -226,10 +266,10 @@ def _cell(column: str, value: object) -> str:
         return ""
     if isinstance(value, (bool, np.bool_)) or column == "significant":
         return "yes" if value else "no"
-    if column.endswith(("_p", "_holm")):
+    if column.endswith(("_p", "_holm")) or column in ("p", "p_raw"):
         return f"{value:.3g}"
-    if column == "relative_margin":
-        return f"{value:+.1%}"
+    if column in ("effect", "ci_low", "ci_high", "test_effect"):
+        return f"{value:+.4f}"
     if column in COUNT_COLUMNS or isinstance(value, (int, np.integer)):
         return str(int(value))
     if isinstance(value, (float, np.floating)):

@@ -1,5 +1,5 @@
-"""What the analyses read besides the trials table, decoded from trial attributes: curves, per-user metrics and
-fusion weights.
+"""What the analyses read besides the trials table, decoded from trial attributes: curves, per-user metrics,
+fusion weights and the variants of an ablation.
 """
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from collections.abc import Iterable
 import optuna
 import pandas as pd
 
+from mmsearch.eval.metrics import PRIMARY_METRIC
 from mmsearch.study.objective import STORED_PER_USER
+from mmsearch.study.trial_attrs import REUSED_ATTR, VARIANT_ATTR
 from mmsearch.study.vectors import decode_array
 
 SPLITS = ("test", "valid")
@@ -77,3 +79,34 @@ def fusion_weights_frame(trial: optuna.trial.FrozenTrial) -> pd.DataFrame:
         for view, weight in weights.items()
     ]
     return pd.DataFrame(rows, columns=["module", "view", "weight"])
+
+
+VARIANT_COLUMNS = (
+    "study", "dataset", "trial", "axis", "anchor", "choice", "seed", "state", "valid", "test", "reused_from",
+)  # fmt: skip
+
+
+def variants_frame(study: optuna.Study) -> pd.DataFrame:
+    """The trained variants of an ablation study (``mmsearch ablate``), one row each: ``axis``, ``anchor``,
+    ``choice``, ``seed``, ``state``, ``valid`` and ``test`` Recall@20 at the best-validation epoch (NaN unless
+    completed) and ``reused_from`` (the equal stored trial it was copied from, else None)."""
+    dataset = study.user_attrs.get("dataset", {}).get("name")
+    rows = []
+    for trial in study.get_trials(deepcopy=False):
+        variant = trial.user_attrs.get(VARIANT_ATTR)
+        if variant is None:
+            continue
+        rows.append(
+            {
+                "study": study.study_name,
+                "dataset": dataset,
+                "trial": trial.number,
+                **{key: variant[key] for key in ("axis", "anchor", "choice")},
+                "seed": int(variant["seed"]),
+                "state": trial.state.name,
+                "valid": trial.user_attrs.get("valid", {}).get(PRIMARY_METRIC, float("nan")),
+                "test": trial.user_attrs.get("test", {}).get(PRIMARY_METRIC, float("nan")),
+                "reused_from": trial.user_attrs.get(REUSED_ATTR),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(VARIANT_COLUMNS))

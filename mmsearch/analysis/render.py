@@ -1,4 +1,4 @@
-"""A report's blocks written out as plain text, Markdown, or one self-contained HTML file with its figures."""
+"""A report's blocks written out as plain text, Markdown, one self-contained HTML file with its figures, or JSON."""
 
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ import pandas as pd
 from .errors import AnalysisError
 from .layout import Block, report_blocks
 from .report import Report
+from .report_json import report_json
 
-FORMATS = ("text", "markdown", "html")
+FORMATS = ("text", "markdown", "html", "json")
 
 
 def render(report: Report, form: str) -> str:
     """The report in ``form`` (one of ``FORMATS``)."""
+    if form == "json":
+        return report_json(report)
     blocks = report_blocks(report)
     if form == "text":
         return render_text(blocks)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import optuna
 import pandas as pd
 
+from mmsearch.search.spec import AXES
+from mmsearch.study.ablation import ablation_studies
 from mmsearch.study.leaderboard import trials_frame
 from mmsearch.study.objectives import DEFAULT_OBJECTIVES
 from mmsearch.study.settings import stored_objectives
@@ -14,11 +16,13 @@ from mmsearch.study.settings import stored_objectives
 from ._trials import ranked_trials
 from .choices import searched_axes
 from .configs import configurations
+from .controlled import controlled_choices, rank_distribution
 from .errors import AnalysisError
 from .importance import param_importance
-from .load import curves_frame, per_user_frame
-from .significance import config_significance, verdict_significance
-from .verdict import VERDICT_COLUMNS, axis_verdicts
+from .load import VARIANT_COLUMNS, curves_frame, per_user_frame, variants_frame
+from .observational import observational_choices
+from .significance import config_significance
+from .verdict import settle, verdict_rows
 
 SIGNIFICANCE_SPLIT = "test"
 SIGNIFICANCE_METRIC = "recall@20"
@@ -33,7 +37,12 @@ class Report:
         dataset: the study's dataset summary (name, users, items, ...).
         frame: the trials table.
         axes: axes on which the completed trials used at least two choices.
-        verdicts: per searched axis, winner against runner-up with the paired test (Holm across axes).
+        verdicts: per axis and kind (controlled first, then observational), the verdict rows
+            (``verdict.VERDICT_COLUMNS``).
+        choices: the settled choice rows behind them (``verdict.CHOICE_COLUMNS``), both kinds.
+        ranks: the rank distribution of the controlled choices over anchors (``controlled.RANK_COLUMNS``).
+        ablations: the names of the study's ablation studies.
+        variants: their trained variants (``load.variants_frame``).
         importance: PED-ANOVA importance, or None with the reason in ``notes["importance"]``.
         significance: the top configurations against the best one.
         configs: every configuration with its mean and spread over seeds.
@@ -47,6 +56,10 @@ class Report:
     frame: pd.DataFrame
     axes: list[str]
     verdicts: pd.DataFrame
+    choices: pd.DataFrame
+    ranks: pd.DataFrame
+    ablations: list[str]
+    variants: pd.DataFrame
     importance: pd.DataFrame | None
     significance: pd.DataFrame
     configs: pd.DataFrame
@@ -67,16 +80,19 @@ def build_report(study: optuna.Study, top: int = 10, compare: int = 5) -> Report
     frame = trials_frame(study)
     notes = {}
     axes = searched_axes(frame)
-    parts = [axis_verdicts(frame, axis).assign(axis=axis) for axis in axes]
-    verdicts = pd.concat(parts or [pd.DataFrame(columns=[*VERDICT_COLUMNS, "axis"])], ignore_index=True)
+    ablations = ablation_studies(study._storage, study.study_name)
+    parts = [variants_frame(optuna.load_study(study_name=name, storage=study._storage)) for name in ablations]
+    variants = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(VARIANT_COLUMNS))
+    controlled = settle(controlled_choices(variants))
+    observational = settle(observational_choices(frame, axes))
+    choices = pd.concat([controlled, observational], ignore_index=True)
+    verdicts = pd.concat([verdict_rows(controlled), verdict_rows(observational)], ignore_index=True)
     configs = configurations(frame)
     best = list(configs["config"].head(compare))
     if len(best) < 2:
         notes["significance"] = "paired tests need at least two completed configurations"
     runs = frame.loc[frame["config"].isin(best), "trial"] if best else []
-    numbers = {int(n) for n in [*runs, *verdicts["winner_trial"], *verdicts["runner_up_trial"]] if pd.notna(n)}
-    per_user = per_user_frame(study, numbers, SIGNIFICANCE_SPLIT, SIGNIFICANCE_METRIC)
-    verdicts = verdict_significance(verdicts, per_user)
+    per_user = per_user_frame(study, {int(n) for n in runs}, SIGNIFICANCE_SPLIT, SIGNIFICANCE_METRIC)
     significance = config_significance(per_user, frame, best)
     try:
         importance = param_importance(frame)
@@ -91,6 +107,10 @@ def build_report(study: optuna.Study, top: int = 10, compare: int = 5) -> Report
         frame,
         axes,
         verdicts,
+        choices,
+        rank_distribution(controlled),
+        ablations,
+        variants,
         importance,
         significance,
         configs,
@@ -99,3 +119,14 @@ def build_report(study: optuna.Study, top: int = 10, compare: int = 5) -> Report
         notes,
         stored_objectives(study),
     )
+
+
+def ablate_command(study: str, axis: str) -> str:
+    """The ``mmsearch ablate`` command that makes a controlled verdict on ``axis`` of ``study``."""
+    return f"mmsearch ablate --study {study} --axis {axis} --anchors top:3 --seeds 3 --data <the study's data>"
+
+
+def ablatable(axis: str) -> bool:
+    """Whether ``mmsearch ablate`` takes ``axis`` as named in the trials table (``extractors`` and ``auxiliaries``
+    are combinations there: ablate ``extractor.<modality>`` or ``auxiliary.<name>`` instead)."""
+    return axis in AXES

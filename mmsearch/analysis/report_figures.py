@@ -12,6 +12,7 @@ from .figures import (
     importance_figure,
     interaction_figure,
     pareto_figure,
+    rank_figure,
     states_figure,
 )
 from .interactions import interaction_table
@@ -29,6 +30,7 @@ def report_figures(report: Report) -> dict[str, list[go.Figure]]:
         "leaderboard": [curves_figure(report.curves)],
         "seeds": [configurations_figure(report.configs.head(report.top))],
         **{f"axis:{axis}": [choice_figure(frame, axis)] for axis in report.axes},
+        **{f"controlled:{axis}": [rank_figure(report.ranks, axis)] for axis in report.ranks["axis"].unique()},
         **{f"pareto:{cost}": [pareto_figure(frame, cost)] for cost in COSTS},
     }
     reasons = failure_reasons(frame)

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-ALPHA = 0.05
+from .evidence import ALPHA, holm
+
 TEST_COLUMNS = ("n_users", "mean", "reference_mean", "diff", "wilcoxon_p", "ttest_p")
 
 
@@ -60,24 +61,6 @@ def paired_test(values: pd.Series, reference: pd.Series) -> PairedTest:
     return PairedTest(len(pairs), a.mean(), b.mean(), a.mean() - b.mean(), wilcoxon_p, ttest_p)
 
 
-def holm(pvalues: Sequence[float]) -> np.ndarray:
-    """Holm-Bonferroni adjusted p-values, in the input order; NaN entries stay NaN and do not count as tests.
-
-    With the ``m`` valid p-values sorted ascending, the ``i``-th (1-based) becomes
-    ``max_{j <= i} min(1, (m - j + 1) * p_(j))``.
-    """
-    values = np.asarray(pvalues, dtype=float)
-    adjusted = np.full(values.shape, np.nan)
-    valid = np.flatnonzero(~np.isnan(values))
-    order = valid[np.argsort(values[valid], kind="stable")]
-    m = len(order)
-    running = 0.0
-    for rank, index in enumerate(order):
-        running = max(running, min(1.0, (m - rank) * values[index]))
-        adjusted[index] = running
-    return adjusted
-
-
 def config_significance(
     per_user: pd.DataFrame, frame: pd.DataFrame, configs: Sequence[str], alpha: float = ALPHA
 ) -> pd.DataFrame:
@@ -109,41 +92,6 @@ def config_significance(
         test = paired_test(matrix.get(config, empty), matrix.get(reference, empty))
         rows.append({"config": config, "reference": reference, "runs": int(counts.get(config, 0)), **asdict(test)})
     return _with_holm(pd.DataFrame(rows), alpha)[columns]
-
-
-def verdict_significance(verdicts: pd.DataFrame, per_user: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
-    """Add to ``axis_verdicts`` rows the paired test of the winner's best trial against the runner-up's best trial.
-
-    Args:
-        verdicts: output of ``axis_verdicts`` (``winner_study``, ``winner_trial``, ``runner_up_study``,
-            ``runner_up_trial``).
-        per_user: long per-user table holding those trials.
-        alpha: significance level applied to the Holm-adjusted Wilcoxon p-value (Holm across the rows, one
-            comparison per dataset).
-
-    Returns:
-        ``verdicts`` with the ``PairedTest`` fields (the winner as ``mean``, the runner-up as ``reference_mean``),
-        ``wilcoxon_holm``, ``ttest_holm`` and ``significant``; NaN where a row has no runner-up or no vectors.
-    """
-    indexed = per_user.set_index(["study", "trial"]) if not per_user.empty else per_user
-    rows = []
-    for row in verdicts.itertuples():
-        if pd.isna(row.runner_up_trial):
-            rows.append(asdict(PairedTest(0, *[float("nan")] * 5)))
-            continue
-        winner = _vector(indexed, row.winner_study, row.winner_trial)
-        runner_up = _vector(indexed, row.runner_up_study, row.runner_up_trial)
-        rows.append(asdict(paired_test(winner, runner_up)))
-    tests = pd.DataFrame(rows, index=verdicts.index, columns=list(TEST_COLUMNS))
-    return _with_holm(pd.concat([verdicts, tests], axis=1), alpha)
-
-
-def _vector(indexed: pd.DataFrame, study: str, trial: float) -> pd.Series:
-    """The per-user values of one trial, indexed by user (empty when the table does not hold it)."""
-    key = (study, int(trial))
-    if indexed.empty or key not in indexed.index:
-        return pd.Series(dtype=float)
-    return indexed.loc[[key]].set_index("user")["value"]
 
 
 def _with_holm(table: pd.DataFrame, alpha: float) -> pd.DataFrame:
