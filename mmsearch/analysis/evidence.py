@@ -84,14 +84,21 @@ def welch_interval(values: np.ndarray, reference: np.ndarray) -> Interval:
     return Interval(effect, effect - half, effect + half, float(2 * stats.t.sf(abs(effect) / se, df)), units)
 
 
-def choice_state(effect: float, p_holm: float, test_effect: float, enough: bool, alpha: float = ALPHA) -> str:
-    """The state of a choice against a reference: ``wins``/``loses`` when the corrected validation p-value is below
-    ``alpha`` and the test difference has the same sign; ``not enough evidence`` below the minimums, without a
-    p-value, or when test disagrees in direction; else ``no detectable difference``."""
+def choice_state(
+    interval: Interval, p_holm: float, test_effect: float, enough: bool, alpha: float = ALPHA
+) -> str:
+    """The state of a choice against a reference, from its validation ``interval``.
+
+    ``wins``/``loses`` when the corrected p-value is below ``alpha`` and the test difference has the same sign;
+    ``no detectable difference`` when the uncorrected interval contains zero; ``not enough evidence`` below the
+    minimums, without a p-value, when test disagrees in direction, or when the difference is significant only
+    before the correction for multiple comparisons.
+    """
     if not enough or math.isnan(p_holm):
         return NOT_ENOUGH
     if p_holm >= alpha:
-        return NO_DIFFERENCE
+        return NO_DIFFERENCE if interval.low <= 0 <= interval.high else NOT_ENOUGH
+    effect = interval.effect
     if math.isnan(test_effect) or np.sign(test_effect) != np.sign(effect) or effect == 0:
         return NOT_ENOUGH
     return WINS if effect > 0 else LOSES

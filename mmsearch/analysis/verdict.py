@@ -17,7 +17,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .evidence import ALPHA, LOSES, NO_DIFFERENCE, NOT_ENOUGH, WINS, choice_state, holm, state_text
+from .evidence import ALPHA, LOSES, NO_DIFFERENCE, NOT_ENOUGH, WINS, Interval, choice_state, holm, state_text
 
 CHOICE_COLUMNS = (
     "dataset", "axis", "kind", "basis", "choice", "best", "mean", "test_mean", "mean_rank", "ranks", "effect",
@@ -51,7 +51,9 @@ def settle(choices: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
     table["p"] = np.nan
     table.loc[compared, "p"] = holm(table.loc[compared, "p_raw"].astype(float))
     table["state"] = [
-        _against_best(choice_state(row.effect, row.p, row.test_effect, bool(row.enough), alpha)) if not row.best else ""
+        _against_best(choice_state(_interval(row), row.p, row.test_effect, bool(row.enough), alpha))
+        if not row.best
+        else ""
         for row in table.itertuples()
     ]
     for _, group in table.groupby(["dataset", "axis", "kind"], sort=False):
@@ -127,6 +129,10 @@ def _runner_up(others: pd.DataFrame) -> pd.Series | None:
         _weak=others["state"].map(_WEAKNESS).fillna(0), _gap=-others["effect"].astype(float).fillna(math.inf)
     )
     return order.sort_values(["_weak", "_gap", "choice"], kind="stable").iloc[0]
+
+
+def _interval(row: object) -> Interval:
+    return Interval(row.effect, row.ci_low, row.ci_high, row.p_raw, 0)
 
 
 def _against_best(state: str) -> str:

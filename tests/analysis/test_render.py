@@ -12,7 +12,7 @@ def test_cells_are_formatted_by_column():
             "trials": [3.0, np.nan],
             "valid_recall@20": [0.123456, 1.0],
             "wilcoxon_holm": [0.000123456, np.nan],
-            "relative_margin": [0.0588, -0.1],
+            "effect": [0.0588, -0.1],
             "train_seconds": [1.26, 0.04],
             "peak_memory_mb": [391.7, 12.2],
             "significant": [True, False],
@@ -20,8 +20,8 @@ def test_cells_are_formatted_by_column():
     )
     shown = format_table(raw)
     assert shown.values.tolist() == [
-        ["a|b", "3", "0.1235", "0.000123", "+5.9%", "1.26", "392", "yes"],
-        ["", "", "1.0000", "", "-10.0%", "0.04", "12", "no"],
+        ["a|b", "3", "0.1235", "0.000123", "+0.0588", "1.26", "392", "yes"],
+        ["", "", "1.0000", "", "-0.1000", "0.04", "12", "no"],
     ]
 
 

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from mmsearch.analysis import config_significance, holm, paired_test, verdict_significance
+from mmsearch.analysis import config_significance, holm, paired_test
 
 
 def long(study: str, trial: int, values: dict[int, float]) -> pd.DataFrame:
@@ -72,18 +72,3 @@ def test_config_significance_needs_two_configurations(row, table):
     assert config_significance(long("s", 0, {1: 0.5}), table(row(0, 0.5)), ["c0"]).empty
 
 
-def test_verdict_significance_tests_winner_against_runner_up_per_row():
-    verdicts = pd.DataFrame(
-        {
-            "dataset": ["d", "e"],
-            "winner_study": ["s", "t"],
-            "winner_trial": [0, 5],
-            "runner_up_study": ["s", None],
-            "runner_up_trial": [1, np.nan],
-        }
-    )
-    per_user = pd.concat([long("s", 0, {1: 0.9, 2: 0.8, 3: 0.7}), long("s", 1, {1: 0.5, 2: 0.5, 3: 0.5})])
-    tested = verdict_significance(verdicts, per_user)
-    assert tested.loc[0, "n_users"] == 3 and tested.loc[0, "diff"] == pytest.approx(0.3)
-    assert tested.loc[0, "wilcoxon_p"] == pytest.approx(0.25)
-    assert tested.loc[1, "n_users"] == 0 and math.isnan(tested.loc[1, "wilcoxon_holm"])
