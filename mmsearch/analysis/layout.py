@@ -239,15 +239,18 @@ def _seeds_block(configs: pd.DataFrame) -> Block:
         return Block(
             "seeds",
             "Configurations over seeds",
-            ["every configuration ran once; run it under other seeds to see its spread"],
+            ["every configuration ran once; mmsearch retrain TRIAL --study NAME --seeds 3 re-trains one under more seeds"],
         )
     table = repeated.assign(name=repeated.apply(config_name, axis=1))[
-        ["name", "runs", "seeds", "mean", "std", "min", "max"]
+        ["name", "runs", "seeds", "mean", "std", "mean_low", "mean_high", "test_mean", "min", "max"]
     ]
     return Block(
         "seeds",
         "Configurations over seeds",
-        ["mean and sample standard deviation of validation Recall@20 over a configuration's runs"],
+        [
+            "validation Recall@20 over a configuration's seeds (its trials and its re-trainings): mean, sample "
+            "standard deviation and 95% t interval of the mean (mean_low, mean_high); test_mean = test Recall@20 over the same runs"
+        ],
         format_table(table),
     )
 

@@ -11,6 +11,7 @@ from mmsearch.search.spec import AXES
 from mmsearch.study.ablation import ablation_studies
 from mmsearch.study.leaderboard import trials_frame
 from mmsearch.study.objectives import DEFAULT_OBJECTIVES
+from mmsearch.study.retrain import retrain_summaries
 from mmsearch.study.settings import stored_objectives
 
 from ._trials import ranked_trials
@@ -45,7 +46,7 @@ class Report:
         variants: their trained variants (``load.variants_frame``).
         importance: PED-ANOVA importance, or None with the reason in ``notes["importance"]``.
         significance: the top configurations against the best one.
-        configs: every configuration with its mean and spread over seeds.
+        configs: every configuration with its mean, spread and interval over seeds (re-trainings included).
         curves: learning curves of the ``top`` best trials.
         notes: block key -> a line explaining a missing or partial analysis.
         objectives: the study's objectives (several: ``frame`` has the ``pareto`` column).
@@ -87,7 +88,8 @@ def build_report(study: optuna.Study, top: int = 10, compare: int = 5) -> Report
     observational = settle(observational_choices(frame, axes))
     choices = pd.concat([controlled, observational], ignore_index=True)
     verdicts = pd.concat([verdict_rows(controlled), verdict_rows(observational)], ignore_index=True)
-    configs = configurations(frame)
+    retrains = {(study.study_name, number): summary for number, summary in retrain_summaries(study).items()}
+    configs = configurations(frame, retrains=retrains)
     best = list(configs["config"].head(compare))
     if len(best) < 2:
         notes["significance"] = "paired tests need at least two completed configurations"

@@ -28,3 +28,22 @@ def test_runs_of_a_configuration_under_several_seeds_are_grouped(row, table):
 
 def test_no_completed_trial_means_no_configuration(row, table):
     assert configurations(table(row(0, None, "FAIL"))).empty
+
+
+def test_retrain_seeds_join_their_configuration_with_an_interval(row, table):
+    trials = table(
+        row(0, 0.6, config="a", seed=0, label="mf", **{"test_recall@20": 0.55}),
+        row(1, 0.5, config="b", seed=0, label="gcn"),
+    )
+    retrains = {
+        ("s", 0): {
+            "seeds": [0, 1, 2],
+            "per_seed": {"valid_recall@20": [0.6, 0.7, 0.8], "test_recall@20": [0.55, 0.65, 0.75]},
+        }
+    }
+    a = configurations(trials, retrains=retrains).set_index("config").loc["a"]
+    assert (a["runs"], a["seeds"]) == (3, "0,1,2")  # the trial's own seed counts once
+    assert a["mean"] == pytest.approx(0.7) and a["std"] == pytest.approx(0.1)
+    half = 4.302652729911275 * 0.1 / math.sqrt(3)
+    assert (a["mean_low"], a["mean_high"]) == pytest.approx((0.7 - half, 0.7 + half))
+    assert a["test_mean"] == pytest.approx(0.65)
