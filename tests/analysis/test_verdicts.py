@@ -155,3 +155,15 @@ def test_observational_leaves_out_trials_where_the_axis_is_inactive():
     choices = observational_choices(trials(rows), ["timing"])
     assert set(choices["choice"]) == {"early", "late"}
     assert choices["trials"].max() == 2
+
+
+def test_a_difference_significant_only_before_the_correction_is_not_enough_evidence():
+    effects = [0.004, 0.003, 0.005]
+    one = variants(effects, seeds=2, noise=0.0005, rng_seed=1)
+    single = settle(controlled_choices(one))
+    raw = single.loc[~single["best"], "p_raw"].iloc[0]
+    assert 0.005 < raw < 0.05  # significant alone ...
+    many = pd.concat([one.assign(axis=f"axis{i}") for i in range(10)], ignore_index=True)
+    row = verdict_rows(settle(controlled_choices(many))).iloc[0]
+    assert row["ci_low"] > 0 and row["p"] >= 0.05  # ... but not after correcting for ten axes
+    assert row["state"] == "not enough evidence"
