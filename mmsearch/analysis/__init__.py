@@ -10,9 +10,9 @@ from ._trials import AXIS_COLUMNS, PRIMARY, TOP_SHARE, complete_trials, ranked_t
 from .choices import axes_summary, axis_summary, searched_axes
 from .configs import config_name, configurations
 from .controlled import controlled_choices, rank_distribution
-from .evidence import STATES, holm
 from .cross import cross_dataset_summary, cross_dataset_table
 from .errors import AnalysisError
+from .evidence import STATES, holm
 from .filters import filter_trials
 from .importance import param_importance
 from .interactions import interaction_pivot, interaction_table

@@ -30,7 +30,8 @@ def axis_summary(frame: pd.DataFrame, axis: str, metric: str = PRIMARY, top_shar
         ``pruned`` and ``failed`` counts; ``best``, ``q1``, ``median``, ``q3`` of the metric; ``top``, the number of
         top trials (of those in which the axis acts) that use the choice; ``win_rate``, ``top`` over the size of the
         top (the win rates of an axis sum to 1); ``share``, the choice's share of those completed trials (a win
-        rate above its share means the choice is over-represented among the best); ``best_study`` and ``best_trial`` locate its best trial.
+        rate above its share means the choice is over-represented among the best); ``best_study`` and
+        ``best_trial`` locate its best trial.
     """
     if frame.empty or axis not in frame:
         return pd.DataFrame(columns=list(SUMMARY_COLUMNS))

@@ -60,7 +60,9 @@ def controlled_choices(variants: pd.DataFrame) -> pd.DataFrame:
                     "mean": float(means[choice]),
                     "test_mean": float(test[choice].mean()),
                     "mean_rank": float(valid.rank(axis=1, ascending=False)[choice].mean()),
-                    "ranks": " ".join(f"{int(r)}:{int(n)}" for r, n in ranks[choice].value_counts().sort_index().items()),
+                    "ranks": " ".join(
+                        f"{int(r)}:{int(n)}" for r, n in ranks[choice].value_counts().sort_index().items()
+                    ),
                     "effect": interval.effect,
                     "ci_low": interval.low,
                     "ci_high": interval.high,

@@ -84,9 +84,7 @@ def welch_interval(values: np.ndarray, reference: np.ndarray) -> Interval:
     return Interval(effect, effect - half, effect + half, float(2 * stats.t.sf(abs(effect) / se, df)), units)
 
 
-def choice_state(
-    interval: Interval, p_holm: float, test_effect: float, enough: bool, alpha: float = ALPHA
-) -> str:
+def choice_state(interval: Interval, p_holm: float, test_effect: float, enough: bool, alpha: float = ALPHA) -> str:
     """The state of a choice against a reference, from its validation ``interval``.
 
     ``wins``/``loses`` when the corrected p-value is below ``alpha`` and the test difference has the same sign;

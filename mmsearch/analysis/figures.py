@@ -216,6 +216,12 @@ def rank_figure(ranks: pd.DataFrame, axis: str) -> go.Figure:
     """GraphGym's rank distribution of one axis: per choice, stacked bars of the anchors at each rank (1 = best
     within the anchor), from ``controlled.rank_distribution``."""
     shown = ranks[ranks["axis"] == axis].assign(rank=lambda t: t["rank"].astype(str))
-    figure = px.bar(shown, x="choice", y="anchors", color="rank", barmode="stack", category_orders={"rank": sorted(
-        shown["rank"].unique(), key=int)})
+    figure = px.bar(
+        shown,
+        x="choice",
+        y="anchors",
+        color="rank",
+        barmode="stack",
+        category_orders={"rank": sorted(shown["rank"].unique(), key=int)},
+    )
     return _layout(figure, f"rank of each {axis} choice within its anchors (1 = best)")

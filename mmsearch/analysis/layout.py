@@ -12,10 +12,10 @@ from mmsearch.study.objectives import OBJECTIVE_COLUMNS
 from ._trials import PRIMARY, ranked_trials
 from .choices import axes_summary
 from .configs import config_name
+from .evidence import MIN_ANCHORS, MIN_SEEDS, MIN_TRIALS
 from .interactions import interaction_table
 from .outcomes import STATES, failure_reasons, state_counts
 from .pareto import COST_NAMES, pareto_front
-from .evidence import MIN_ANCHORS, MIN_SEEDS, MIN_TRIALS
 from .report import SIGNIFICANCE_METRIC, SIGNIFICANCE_SPLIT, Report, ablatable, ablate_command
 from .verdict import describe_verdict
 
@@ -170,7 +170,9 @@ def _controlled_block(report: Report) -> Block:
     missing = [axis for axis in report.axes if ablatable(axis) and axis not in set(verdicts["axis"])]
     if verdicts.empty:
         lines.append("no ablation of this study yet")
-    lines += [f"no controlled verdict on {axis} yet; make one with: {ablate_command(report.study, axis)}" for axis in missing]
+    lines += [
+        f"no controlled verdict on {axis} yet; make one with: {ablate_command(report.study, axis)}" for axis in missing
+    ]
     if verdicts.empty:
         return Block("controlled", title, lines)
     return Block("controlled", title, lines, format_table(verdicts[list(SHOWN_VERDICT_COLUMNS)]))
@@ -239,7 +241,10 @@ def _seeds_block(configs: pd.DataFrame) -> Block:
         return Block(
             "seeds",
             "Configurations over seeds",
-            ["every configuration ran once; mmsearch retrain TRIAL --study NAME --seeds 3 re-trains one under more seeds"],
+            [
+                "every configuration ran once; mmsearch retrain TRIAL --study NAME --seeds 3 re-trains one under "
+                "more seeds"
+            ],
         )
     table = repeated.assign(name=repeated.apply(config_name, axis=1))[
         ["name", "runs", "seeds", "mean", "std", "mean_low", "mean_high", "test_mean", "min", "max"]
@@ -249,7 +254,8 @@ def _seeds_block(configs: pd.DataFrame) -> Block:
         "Configurations over seeds",
         [
             "validation Recall@20 over a configuration's seeds (its trials and its re-trainings): mean, sample "
-            "standard deviation and 95% t interval of the mean (mean_low, mean_high); test_mean = test Recall@20 over the same runs"
+            "standard deviation and 95% t interval of the mean (mean_low, mean_high); test_mean = test Recall@20 "
+            "over the same runs"
         ],
         format_table(table),
     )

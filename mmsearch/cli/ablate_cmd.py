@@ -36,7 +36,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--seeds", type=int, default=3, help="seeds per variant (default 3)")
     parser.add_argument(
-        "--values", default=None, metavar="V1,V2", help="values to compare on a parameter axis (default: from its range)"
+        "--values",
+        default=None,
+        metavar="V1,V2",
+        help="values to compare on a parameter axis (default: from its range)",
     )
     add_data_arguments(parser)
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N (default auto)")

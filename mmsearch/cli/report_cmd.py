@@ -17,7 +17,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="analysis of a study: trial outcomes, leaderboard, which choices win, importance, significance",
     )
     add_study_arguments(parser, required=True)
-    parser.add_argument("--format", choices=FORMATS, default="text", help="text (default), markdown, html or json (typed verdicts; schema in mmsearch.analysis.report_json)")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default), markdown, html or json (typed verdicts; schema in mmsearch.analysis.report_json)",
+    )
     parser.add_argument("--output", type=Path, default=None, help="write to this file instead of printing")
     parser.set_defaults(func=report)
 

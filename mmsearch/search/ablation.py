@@ -166,7 +166,9 @@ def parse_axis(name: str, space: SearchSpace, values: tuple[str, ...] = ()) -> A
             "<axis>.<plugin>.<param>, auxiliary.<name>.<param> or train.<setting>"
         )
     if key not in params:
-        raise SpaceError(f"'{plugin}' has no parameter '{key}' in this space; parameters: {', '.join(params) or 'none'}")
+        raise SpaceError(
+            f"'{plugin}' has no parameter '{key}' in this space; parameters: {', '.join(params) or 'none'}"
+        )
     labels, parsed = _param_choices(name, params[key], values)
     return AblationAxis(name, "param", slot, plugin, key, labels, parsed)
 

@@ -34,7 +34,6 @@ from mmsearch.search.ablation import AblationAxis, parse_axis
 from mmsearch.search.space import InactiveDraw, SearchSpace
 from mmsearch.search.spec import TrialSpec
 
-from .budget import usage
 from .leaderboard import config_key
 from .retry import RETRY_ATTR
 from .runner import RunOptions, run_trials, study_claim_lock

@@ -145,7 +145,9 @@ class Objective:
     def _label(trial: optuna.Trial, spec: TrialSpec) -> str:
         preset, variant = trial.user_attrs.get(PRESET_ATTR), trial.user_attrs.get(VARIANT_ATTR)
         if variant is not None:
-            return f"[{variant['axis']}={variant['choice']} @ {variant['anchor']}, seed {variant['seed']}] {spec.label()}"
+            return (
+                f"[{variant['axis']}={variant['choice']} @ {variant['anchor']}, seed {variant['seed']}] {spec.label()}"
+            )
         return spec.label() if preset is None else f"[{preset}] {spec.label()}"
 
     def _spec(self, trial: optuna.Trial) -> TrialSpec:

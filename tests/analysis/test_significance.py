@@ -70,5 +70,3 @@ def test_configurations_are_averaged_over_seeds_then_tested_against_the_first(ro
 
 def test_config_significance_needs_two_configurations(row, table):
     assert config_significance(long("s", 0, {1: 0.5}), table(row(0, 0.5)), ["c0"]).empty
-
-

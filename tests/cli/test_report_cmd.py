@@ -62,7 +62,12 @@ def test_printed_report_counts_states_and_groups_failures(run_dir, form, capsys)
     assert expected_counts(run_dir) in out
     assert "Failures by reason" in out and "examples" in out and "r#0, r#1" in out
     assert "parameter importance needs at least 10 completed trials" in out
-    assert "Leaderboard" in out and "Choices that win: controlled ablations" in out and "observational" in out and "Top configurations: paired tests" in out
+    assert (
+        "Leaderboard" in out
+        and "Choices that win: controlled ablations" in out
+        and "observational" in out
+        and "Top configurations: paired tests" in out
+    )
     assert "Traceback" not in out + err
     if form == "markdown":
         assert out.startswith("# mmsearch report: r\n") and "\n| trial | label |" in out

@@ -16,7 +16,10 @@ RAW["axes"]["auxiliary"] = {"infonce": {}}
 SPACE = parse_space(RAW, REGISTRY).for_dataset(DATA, REGISTRY)
 
 
-def anchor(extractors=("image",), fusion=ComponentSpec("attentive_sum", {"mode": "per_entity"}), **changes):
+PER_ENTITY = ComponentSpec("attentive_sum", {"mode": "per_entity"})
+
+
+def anchor(extractors=("image",), fusion=PER_ENTITY, **changes):
     spec = TrialSpec(
         extractors={m: ComponentSpec("provided", {"standardize": True, "pca_dim": 0}) for m in extractors},
         transform=ComponentSpec("linear"),

@@ -49,9 +49,10 @@ def test_variants_change_the_axis_alone_and_reuse_equal_trials(parent):
     for variant in plan.variants:
         anchor = plan.anchors[variant.anchor]
         assert variant.spec.fusion.name == variant.choice
-        assert variant.spec.seed == anchor.seed + [v for v in plan.variants if v.anchor == variant.anchor].index(
-            variant
-        ) % 2
+        assert (
+            variant.spec.seed
+            == anchor.seed + [v for v in plan.variants if v.anchor == variant.anchor].index(variant) % 2
+        )
         same = {k: v for k, v in variant.spec.to_dict().items() if k not in ("fusion", "seed")}
         assert same == {k: v for k, v in anchor.to_dict().items() if k not in ("fusion", "seed")}
     trials = ablation.get_trials(deepcopy=False)
@@ -98,9 +99,10 @@ def test_a_variant_stopped_by_ctrl_c_is_queued_again(parent):
     waiting = ablation.get_trials(deepcopy=False, states=(TrialState.WAITING,))
     requeued = [t for t in waiting if t.user_attrs[VARIANT_ATTR] == stopped.user_attrs[VARIANT_ATTR]]
     assert len(requeued) == 1
-    assert TrialSpec.from_dict(requeued[0].user_attrs[VARIANT_SPEC_ATTR]).timing.name == stopped.user_attrs[
-        VARIANT_ATTR
-    ]["choice"]
+    assert (
+        TrialSpec.from_dict(requeued[0].user_attrs[VARIANT_SPEC_ATTR]).timing.name
+        == stopped.user_attrs[VARIANT_ATTR]["choice"]
+    )
 
 
 def test_too_few_anchors_and_bad_arguments_are_one_line_errors(parent):

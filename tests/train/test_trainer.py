@@ -14,7 +14,10 @@ from mmsearch.train.trainer import train_and_evaluate
 REGISTRY = Registry()
 
 
-def build(dataset, config, seed=0, encoder="lightgcn", fusion=ComponentSpec("sum"), modalities=()):
+SUM = ComponentSpec("sum")
+
+
+def build(dataset, config, seed=0, encoder="lightgcn", fusion=SUM, modalities=()):
     spec = TrialSpec(
         extractors={m: ComponentSpec("provided", {"standardize": True}) for m in modalities},
         transform=ComponentSpec("linear"),
