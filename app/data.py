@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from mmsearch.analysis import (
+    VARIANT_COLUMNS,
     Catalogue,
     Source,
     StudyRef,
@@ -24,9 +25,11 @@ from mmsearch.analysis import (
     load_study,
     open_location,
     per_user_frame,
+    variants_frame,
 )
 from mmsearch.registry import Registry
 from mmsearch.study import trials_frame
+from mmsearch.study.ablation import ABLATION_OF_ATTR, ablation_studies
 
 TTL = 5
 
@@ -51,6 +54,20 @@ def catalogue(storage_url: str | None, run_dir: str) -> Catalogue:
 def trials(location: str, name: str) -> pd.DataFrame:
     """The trials table of one study."""
     return trials_frame(_study(location, name))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def ablation_of(location: str, name: str) -> str | None:
+    """The study that study ``name`` ablates (None for a search)."""
+    return _study(location, name).user_attrs.get(ABLATION_OF_ATTR)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def variants(location: str, name: str) -> pd.DataFrame:
+    """The trained variants of every ablation of study ``name`` (``variants_frame``, stacked; empty without)."""
+    names = ablation_studies(storage(location), name)
+    parts = [variants_frame(_study(location, ablation)) for ablation in names]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(VARIANT_COLUMNS))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -2,7 +2,8 @@
 ``MMSEARCH_RUN_DIR`` set) serves it.
 
 This entry script reads the studies, draws the sidebar filters (kept in the page address) and runs the chosen page.
-It only ever reads the storage.
+It only ever reads the storage. Ablation studies (``mmsearch ablate``) are not listed as searches: their variants
+appear through the study they ablate, on the Choices that win page.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import state
 import streamlit as st
 from view import VIEW_KEY, View
 
-from mmsearch.analysis import AXIS_COLUMNS, Source, filter_trials
+from mmsearch.analysis import AXIS_COLUMNS, Catalogue, Source, filter_trials
 from mmsearch.errors import MMSearchError
 
 BASE_COLUMNS = ["study", "dataset", "trial", "state", "label", *AXIS_COLUMNS]
@@ -25,7 +26,9 @@ st.set_page_config(page_title="mmsearch", page_icon=":material/insights:", layou
 source = Source.from_environment(os.environ)
 try:
     catalogue = data.catalogue(source.storage_url, str(source.run_dir))
-    frames = [frame for ref in catalogue.studies if not (frame := data.trials(ref.location, ref.name)).empty]
+    searches = [ref for ref in catalogue.studies if data.ablation_of(ref.location, ref.name) is None]
+    catalogue = Catalogue(searches, catalogue.problems)
+    frames = [frame for ref in searches if not (frame := data.trials(ref.location, ref.name)).empty]
 except MMSearchError as error:
     st.error(f"Cannot read the studies of {source.describe()}: {error}")
     st.stop()

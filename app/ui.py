@@ -8,13 +8,24 @@ import state
 import streamlit as st
 from view import View
 
-from mmsearch.analysis import PER_USER_METRICS, SPLITS, axis_verdicts, searched_axes, verdict_significance
+from mmsearch.analysis import (
+    PER_USER_METRICS,
+    SPLITS,
+    controlled_choices,
+    describe_verdict,
+    observational_choices,
+    searched_axes,
+    settle,
+    verdict_rows,
+)
+from mmsearch.analysis.layout import SHOWN_VERDICT_COLUMNS
 
-PERCENT_COLUMNS = {"relative_margin", "win_rate", "share", "quantile"}
+PERCENT_COLUMNS = {"win_rate", "share", "quantile"}
 METRIC_COLUMNS = {
     "best", "q1", "median", "q3", "mean", "std", "min", "max", "winner_best", "runner_up_best", "winner_median",
     "runner_up_median", "margin", "median_margin", "diff", "reference_mean", "importance", "validation", "test",
-    "weight",
+    "weight", "effect", "ci_low", "ci_high", "test_effect", "test_mean", "mean_low", "mean_high", "seed_sd",
+    "mean_rank",
 }  # fmt: skip
 
 
@@ -22,7 +33,7 @@ def number_format(column: str) -> str | None:
     """The display format of a numeric column, by its name (None: Streamlit's default)."""
     if column in PERCENT_COLUMNS:
         return "percent"
-    if column.endswith(("_p", "_holm")):
+    if column.endswith(("_p", "_holm")) or column in ("p", "p_raw"):
         return "%.3g"
     if column.endswith("seconds"):
         return "%.2f"
@@ -78,18 +89,23 @@ def pick_paired_measure() -> tuple[str, str]:
     return split, metric
 
 
-def tested_verdicts(view: View, frame: pd.DataFrame, axis: str, split: str, metric: str) -> pd.DataFrame:
-    """``axis_verdicts`` of ``frame`` with the paired test of each dataset's two best trials on ``split`` ``metric``."""
-    verdicts = axis_verdicts(frame, axis)
-    pairs = {
-        (row[f"{role}_study"], int(row[f"{role}_trial"]))
-        for _, row in verdicts.iterrows()
-        for role in ("winner", "runner_up")
-        if pd.notna(row[f"{role}_trial"])
-    }
-    parts = [data.per_user(view.locations[study], study, (trial,), split, metric) for study, trial in sorted(pairs)]
-    empty = pd.DataFrame({"study": [], "trial": [], "user": [], "value": []})
-    return verdict_significance(verdicts, pd.concat(parts, ignore_index=True) if parts else empty)
+def verdicts(view: View, frame: pd.DataFrame, axis: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Verdicts on ``axis`` for the studies of ``frame``: controlled verdict rows (from their ablations), controlled
+    choice rows, and observational verdict rows; p-values Holm-corrected over the comparisons of each kind shown."""
+    studies = sorted(frame["study"].dropna().unique())
+    parts = [data.variants(view.locations[study], study) for study in studies]
+    variants = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    variants = variants[variants["axis"] == axis] if not variants.empty else variants
+    controlled = settle(controlled_choices(variants))
+    observed = settle(observational_choices(frame, [axis]))
+    return verdict_rows(controlled), controlled, verdict_rows(observed)
+
+
+def verdict_list(rows: pd.DataFrame, download: str) -> None:
+    """Each verdict as a sentence, then the table of their figures."""
+    for _, row in rows.iterrows():
+        st.markdown(f"- {describe_verdict(row)}")
+    table(rows[list(SHOWN_VERDICT_COLUMNS)], download=download)
 
 
 def nothing(message: str) -> None:

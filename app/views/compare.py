@@ -5,7 +5,7 @@ import streamlit as st
 import ui
 from view import current_view
 
-from mmsearch.analysis import cross_dataset_summary, cross_dataset_table, describe_verdict
+from mmsearch.analysis import cross_dataset_summary, cross_dataset_table
 from mmsearch.analysis.figures import cross_dataset_figure
 
 view = current_view()
@@ -19,15 +19,15 @@ axis = ui.pick_axis(view.filtered)
 if axis is None:
     ui.nothing("No axis has two choices with completed trials among the filtered trials yet.")
     st.stop()
-split, metric = ui.pick_paired_measure()
 st.subheader(f"Which {axis} wins on each dataset")
-verdicts = ui.tested_verdicts(view, view.filtered, axis, split, metric)
-for _, row in verdicts.iterrows():
-    st.markdown(f"- {describe_verdict(row, axis)}")
-st.caption(
-    f"Best trial of the winner against the best trial of the runner-up, user by user on {split} {metric}; "
-    "Wilcoxon p Holm-corrected across datasets. Details on the Choices that win page."
-)
+controlled, _, observed = ui.verdicts(view, view.filtered, axis)
+if controlled.empty:
+    ui.nothing(f"No controlled verdict on {axis} yet: the Choices that win page shows the command that makes one.")
+else:
+    ui.verdict_list(controlled, download=f"mmsearch-compare-controlled-{axis}")
+st.markdown("**Observational** (from the search's trials, which differ in other axes too)")
+ui.verdict_list(observed, download=f"mmsearch-compare-observational-{axis}")
+st.caption("Details on the Choices that win page.")
 
 st.subheader(f"Every {axis} choice side by side")
 value = state.selectbox("Value", ["best", "median", "win_rate", "trials"], "value")

@@ -16,7 +16,15 @@ from .evidence import STATES, holm
 from .filters import filter_trials
 from .importance import param_importance
 from .interactions import interaction_pivot, interaction_table
-from .load import PER_USER_METRICS, SPLITS, curves_frame, fusion_weights_frame, per_user_frame, variants_frame
+from .load import (
+    PER_USER_METRICS,
+    SPLITS,
+    VARIANT_COLUMNS,
+    curves_frame,
+    fusion_weights_frame,
+    per_user_frame,
+    variants_frame,
+)
 from .observational import observational_choices
 from .outcomes import best_trials, failure_reasons, reason_group, state_counts, study_overview
 from .pareto import COSTS, pareto_front
@@ -42,6 +50,7 @@ __all__ = [
     "Source",
     "StudyRef",
     "TOP_SHARE",
+    "VARIANT_COLUMNS",
     "VERDICT_COLUMNS",
     "axes_summary",
     "axis_summary",

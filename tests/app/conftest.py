@@ -2,7 +2,8 @@
 
 ``alpha`` (dataset ``tiny-a``): trial 0 enqueued with a learning rate far out of the space (its loss diverges: a
 failure), ten sampled trials that complete (enough for parameter importance), and one pruned trial told by hand.
-``beta`` (dataset ``tiny-b``): three completed trials, so that datasets can be compared.
+``beta`` (dataset ``tiny-b``): three completed trials, so that datasets can be compared. ``alpha--ablate-fusion``:
+the ablation of ``fusion`` around alpha's 3 best configurations under 2 seeds.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from optuna.trial import TrialState
 from mmsearch.registry import Registry
 from mmsearch.search.space import parse_space
 from mmsearch.study import RunOptions, run_study
-from mmsearch.study.storage import open_storage
+from mmsearch.study.ablation import open_ablation, plan_ablation, run_ablation
+from mmsearch.study.storage import journal_path, open_storage
 from mmsearch.testing import tiny_dataset, tiny_space
 
 APP = Path(__file__).resolve().parents[2] / "app" / "main.py"
@@ -63,4 +65,17 @@ def dashboard_runs(tmp_path_factory) -> Path:
     pruned.set_user_attr("curve", [{"epoch": 1, "loss": 0.7, "valid_recall@20": 0.1}])
     alpha.tell(pruned, state=TrialState.PRUNED)
     _study(run_dir, "beta", "tiny-b", seed=1, trials=3, failures=0)
+    _ablate(run_dir, alpha, "fusion")
     return run_dir
+
+
+def _ablate(run_dir: Path, study: optuna.Study, axis: str) -> None:
+    """The ablation of ``axis`` around the 3 best configurations of ``study`` under 2 seeds."""
+    registry = Registry()
+    dataset = dataclasses.replace(tiny_dataset(n_users=40, seed=0), name="tiny-a")
+    space = parse_space(study.user_attrs["space"], registry).for_dataset(dataset, registry)
+    plan = plan_ablation(study, space, registry, axis, "top:3", 2)
+    url = str(journal_path(None, run_dir, study.study_name))
+    options = RunOptions(plan.name, url, run_dir, len(plan.variants), show_progress=False)
+    ablation, space, _ = open_ablation(study, plan, dataset, registry, options)
+    run_ablation(ablation, space, dataset, registry, torch.device("cpu"), options)

@@ -54,13 +54,25 @@ def test_overview_lists_both_studies_and_filters_come_from_the_address(open_page
     assert app.query_params["datasets"] == "tiny-b" and app.query_params["studies"] == "alpha"
 
 
-def test_choices_page_says_which_timing_wins_on_each_dataset(open_page):
+def test_choices_page_gives_observational_verdicts_and_the_ablation_command(open_page):
     app = open_page("views/choices.py", axis="timing")
-    sentences = [m.value for m in app.markdown if m.value.startswith("- on tiny-")]
-    assert [s.split(",")[0] for s in sentences] == ["- on tiny-a", "- on tiny-b"]
-    assert all("timing=" in s for s in sentences)
-    assert "Holm" in sentences[0] and "completed trials" in sentences[0]
+    assert not app.exception
+    sentences = [m.value for m in app.markdown if m.value.startswith("- observational, on tiny-")]
+    assert [s.split(":")[0] for s in sentences] == ["- observational, on tiny-a", "- observational, on tiny-b"]
+    assert all("timing=" in s and "Recall@20" in s for s in sentences)
+    assert any("No ablation of timing yet" in info.value for info in app.info)
+    assert any(code.value.startswith("mmsearch ablate --study alpha --axis timing") for code in app.code)
     assert app.selectbox(key="axis").value == "timing" and app.query_params["axis"] == "timing"
+
+
+def test_choices_page_leads_with_the_controlled_verdict_of_an_ablation(open_page):
+    app = open_page("views/choices.py", axis="fusion", studies="alpha")
+    assert not app.exception
+    controlled = [m.value for m in app.markdown if m.value.startswith("- controlled, on tiny-a: fusion=")]
+    assert len(controlled) == 1 and "3 anchors x 2 seeds" in controlled[0]
+    assert any(state in controlled[0] for state in ("wins", "no detectable difference", "not enough evidence"))
+    assert len(app.get("plotly_chart")) >= 1  # the rank distribution
+    assert not any("No ablation of fusion yet" in info.value for info in app.info)
 
 
 def test_importance_page_charts_the_study_with_enough_trials(open_page):
