@@ -94,7 +94,7 @@ def test_every_page_in_a_real_browser(server, chromium, tmp_path):
                 page.wait_for_url(re.compile(r"[?&]datasets=tiny-a(&|$)"), timeout=30_000)
                 page.screenshot(path=tmp_path / f"{label.split()[0].lower()}.png")
             page.goto(f"{server}/choices?axis=fusion")  # a shared address opens the same view
-            _settle(page, "Which fusion wins")
+            _settle(page, "Which fusion wins: controlled ablations")
             assert page.locator('[data-testid="stException"]').count() == 0
         finally:
             browser.close()
