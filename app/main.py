@@ -2,8 +2,9 @@
 ``MMSEARCH_RUN_DIR`` set) serves it.
 
 This entry script reads the studies, draws the sidebar filters (kept in the page address) and runs the chosen page.
-It only ever reads the storage. Ablation studies (``mmsearch ablate``) are not listed as searches: their variants
-appear through the study they ablate, on the Choices that win page.
+It only ever reads the storage. Ablation studies (``mmsearch ablate``) are not searches: their trials stay out of the
+trials table (they would pose as search trials); the Overview lists them under Ablations and their variants make the
+controlled verdicts of the study they ablate, on the Choices that win and Compare datasets pages.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from view import View
 from mmsearch.analysis import (
     PER_USER_METRICS,
     SPLITS,
+    VARIANT_COLUMNS,
     controlled_choices,
     describe_verdict,
     observational_choices,
@@ -19,6 +20,7 @@ from mmsearch.analysis import (
     verdict_rows,
 )
 from mmsearch.analysis.layout import SHOWN_VERDICT_COLUMNS
+from mmsearch.analysis.report import ablatable, ablate_command
 
 PERCENT_COLUMNS = {"win_rate", "share", "quantile"}
 METRIC_COLUMNS = {
@@ -74,9 +76,9 @@ def pick_study(view: View, key: str = "study") -> str | None:
     return state.selectbox("Study", sorted(view.filtered["study"].dropna().unique()), key)
 
 
-def pick_axis(frame: pd.DataFrame, key: str = "axis", label: str = "Axis", default: str = "timing") -> str | None:
-    """An axis on which the completed trials of ``frame`` used at least two choices (address parameter ``key``)."""
-    return state.selectbox(label, searched_axes(frame), key, default=default)
+def pick_verdict_axis(view: View, frame: pd.DataFrame, key: str = "axis", default: str = "timing") -> str | None:
+    """An axis of ``choice_axes`` (address parameter ``key``)."""
+    return state.selectbox("Axis", choice_axes(view, frame), key, default=default)
 
 
 def pick_paired_measure() -> tuple[str, str]:
@@ -89,16 +91,52 @@ def pick_paired_measure() -> tuple[str, str]:
     return split, metric
 
 
+def ablation_variants(view: View, frame: pd.DataFrame) -> pd.DataFrame:
+    """The trained variants of every ablation of the studies of ``frame`` (``variants_frame``, stacked).
+
+    Anchors drawn at random (``random:<i>``, not a trial of the study) are named after their ablation study, so that
+    the random anchors of two studies on one dataset stay distinct units when their variants are pooled.
+    """
+    studies = sorted(frame["study"].dropna().unique()) if "study" in frame else []
+    parts = [data.variants(view.locations[study], study) for study in studies if study in view.locations]
+    parts = [part for part in parts if not part.empty]
+    if not parts:
+        return pd.DataFrame(columns=list(VARIANT_COLUMNS))
+    variants = pd.concat(parts, ignore_index=True)
+    anchor = variants["anchor"].astype(str)
+    return variants.assign(anchor=anchor.where(anchor.str.contains("#"), variants["study"] + "/" + anchor))
+
+
+def choice_axes(view: View, frame: pd.DataFrame) -> list[str]:
+    """The axes a verdict can be asked about: those the completed trials of ``frame`` searched over (at least two
+    choices), then those only an ablation of its studies varied (``train.lr``, ``extractor.image``, ...)."""
+    axes = searched_axes(frame)
+    ablated = ablation_variants(view, frame)["axis"].dropna().unique()
+    return [*axes, *sorted(axis for axis in ablated if axis not in axes)]
+
+
 def verdicts(view: View, frame: pd.DataFrame, axis: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Verdicts on ``axis`` for the studies of ``frame``: controlled verdict rows (from their ablations), controlled
-    choice rows, and observational verdict rows; p-values Holm-corrected over the comparisons of each kind shown."""
-    studies = sorted(frame["study"].dropna().unique())
-    parts = [data.variants(view.locations[study], study) for study in studies]
-    variants = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    variants = variants[variants["axis"] == axis] if not variants.empty else variants
-    controlled = settle(controlled_choices(variants))
-    observed = settle(observational_choices(frame, [axis]))
+    choice rows, and observational verdict rows; p-values Holm-corrected over the comparisons of each kind shown
+    (every dataset of ``frame``)."""
+    variants = ablation_variants(view, frame)
+    variants = variants[variants["axis"] == axis]
+    # one dataset at a time: a dataset's anchors count only with every choice of *its* ablation completed
+    parts = [controlled_choices(group) for _, group in variants.groupby("dataset", sort=True)]
+    parts = [part for part in parts if not part.empty]
+    controlled = settle(pd.concat(parts, ignore_index=True) if parts else controlled_choices(variants.iloc[0:0]))
+    # an axis only an ablation varied (``train.lr``, ...) is no column of the trials table: nothing to observe
+    observed = settle(observational_choices(frame, [axis] if axis in frame else []))
     return verdict_rows(controlled), controlled, verdict_rows(observed)
+
+
+def ablate_hint(study: str, axis: str) -> str:
+    """The command that makes a controlled verdict on ``axis`` of ``study`` (for a combination column such as
+    ``extractors``, the per-slot axis to ablate instead)."""
+    if ablatable(axis) or "." in axis:
+        return ablate_command(study, axis)
+    slot = {"extractors": "extractor.<modality>", "auxiliaries": "auxiliary.<name>"}.get(axis, "<axis>")
+    return ablate_command(study, slot)
 
 
 def verdict_list(rows: pd.DataFrame, download: str) -> None:

@@ -1,12 +1,14 @@
-"""Compare datasets: the same axis summary side by side for every dataset of the filtered trials."""
+"""Compare datasets: per dataset, the controlled and observational verdicts on an axis, then the same axis summary
+side by side for every dataset of the filtered trials."""
 
 import state
 import streamlit as st
 import ui
 from view import current_view
 
-from mmsearch.analysis import cross_dataset_summary, cross_dataset_table
+from mmsearch.analysis import cross_dataset_summary, cross_dataset_table, describe_verdict
 from mmsearch.analysis.figures import cross_dataset_figure
+from mmsearch.analysis.layout import SHOWN_VERDICT_COLUMNS
 
 view = current_view()
 st.title("Compare datasets")
@@ -15,23 +17,46 @@ st.caption(
     "behind it, and its win rate among that dataset's top-decile trials. A choice missing on a dataset was never "
     "completed there."
 )
-axis = ui.pick_axis(view.filtered)
+axis = ui.pick_verdict_axis(view, view.filtered)
 if axis is None:
-    ui.nothing("No axis has two choices with completed trials among the filtered trials yet.")
+    ui.nothing("No axis has two choices with completed trials among the filtered trials, and no ablation yet.")
     st.stop()
 st.subheader(f"Which {axis} wins on each dataset")
+st.caption(
+    "Controlled: from the studies' ablations (one axis varied around fixed anchors, everything else equal, several "
+    "seeds). Observational: from the search's trials, which differ in other axes too (confounded unless paired). "
+    "Holm-corrected across the datasets shown, per kind; the Choices that win page has the figures and the "
+    "command that makes a missing ablation."
+)
 controlled, _, observed = ui.verdicts(view, view.filtered, axis)
-if controlled.empty:
-    ui.nothing(f"No controlled verdict on {axis} yet: the Choices that win page shows the command that makes one.")
-else:
-    ui.verdict_list(controlled, download=f"mmsearch-compare-controlled-{axis}")
-st.markdown("**Observational** (from the search's trials, which differ in other axes too)")
-ui.verdict_list(observed, download=f"mmsearch-compare-observational-{axis}")
-st.caption("Details on the Choices that win page.")
+for dataset in sorted(view.filtered["dataset"].dropna().unique()):
+    st.markdown(f"**{dataset}**")
+    lines = [
+        f"- {describe_verdict(row)}"
+        for verdicts in (controlled, observed)
+        for _, row in verdicts[verdicts["dataset"] == dataset].iterrows()
+    ]
+    if controlled[controlled["dataset"] == dataset].empty:
+        lines.insert(0, f"- controlled, on {dataset}: no ablation verdict on {axis} yet")
+    if observed[observed["dataset"] == dataset].empty:
+        why = (
+            "fewer than two choices with completed trials in which it acts"
+            if axis in view.filtered
+            else "not a searched axis"
+        )
+        lines.append(f"- observational, on {dataset}: no verdict on {axis} ({why})")
+    st.markdown("\n".join(lines))
+for kind, verdicts in (("controlled", controlled), ("observational", observed)):
+    if not verdicts.empty:
+        st.markdown(f"**{kind.capitalize()} verdicts**")
+        ui.table(verdicts[list(SHOWN_VERDICT_COLUMNS)], download=f"mmsearch-compare-{kind}-{axis}")
 
 st.subheader(f"Every {axis} choice side by side")
-value = state.selectbox("Value", ["best", "median", "win_rate", "trials"], "value")
 summary = cross_dataset_summary(view.filtered, axis)
+if summary.empty or not (summary["trials"] > 0).any():
+    ui.nothing(f"No completed trial in which {axis} acts among the filtered trials (an ablation-only axis?).")
+    st.stop()
+value = state.selectbox("Value", ["best", "median", "win_rate", "trials"], "value")
 st.plotly_chart(cross_dataset_figure(summary, axis, value))
 for shown in (value, "trials") if value != "trials" else ("trials",):
     st.markdown(f"**{shown.replace('_', ' ')}** per {axis} choice (rows) and dataset (columns)")

@@ -1,4 +1,5 @@
-"""Overview: the studies, their datasets and trial counts, the best trial per dataset, the filtered trials."""
+"""Overview: the studies, their datasets and trial counts, their ablations, the best trial per dataset, the filtered
+trials."""
 
 import data
 import pandas as pd
@@ -23,6 +24,34 @@ st.caption(
     "metrics)."
 )
 ui.table(overview)
+
+parts = [data.variants(ref.location, ref.name).assign(ablation_of=ref.name) for ref in view.catalogue.studies]
+parts = [part for part in parts if not part.empty]
+if parts:
+    variants = pd.concat(parts, ignore_index=True)
+    st.subheader("Ablations")
+    st.caption(
+        "Studies made by mmsearch ablate: one axis varied around anchor configurations of the study they ablate, "
+        "under several seeds. Their controlled verdicts are on the Choices that win page."
+    )
+    ablations = pd.DataFrame(
+        [
+            {
+                "study": name,
+                "ablation_of": group["ablation_of"].iloc[0],
+                "dataset": group["dataset"].iloc[0],
+                "axis": group["axis"].iloc[0],
+                "anchors": group["anchor"].nunique(),
+                "choices": group["choice"].nunique(),
+                "seeds": group["seed"].nunique(),
+                "variants": len(group),
+                "complete": int(group["state"].eq("COMPLETE").sum()),
+                "reused": int(group["reused_from"].notna().sum()),
+            }
+            for name, group in variants.groupby("study", sort=True)
+        ]
+    )
+    ui.table(ablations)
 
 st.subheader("Best trial per dataset")
 st.caption("Within the sidebar filters.")

@@ -72,8 +72,9 @@ class AblationPlan:
         anchors: anchor name -> its spec.
         seeds: seeds per variant.
         variants: anchors x choices x seeds, in that order.
-        seconds_per_training: the median duration of the parent's completed trials (None without one), for the
-            time estimate.
+        seconds_per_training: the mean duration of the anchor trials, or for random anchors the median duration of
+            the parent's completed trials (None without one), for the time estimate.
+        estimate_basis: which of the two ``seconds_per_training`` is, in words.
     """
 
     parent: str
@@ -83,6 +84,7 @@ class AblationPlan:
     seeds: int
     variants: tuple[Variant, ...]
     seconds_per_training: float | None
+    estimate_basis: str
 
 
 @dataclass(frozen=True)
@@ -140,15 +142,22 @@ def plan_ablation(
         for choice in axis.choices
         for offset in range(seeds)
     )
-    durations = [
-        trial.duration.total_seconds()
+    name = ablation_name(parent.study_name, axis_name)
+    return AblationPlan(parent.study_name, name, axis, chosen, seeds, variants, *_seconds_per_training(parent, chosen))
+
+
+def _seconds_per_training(parent: optuna.Study, anchors: dict[str, TrialSpec]) -> tuple[float | None, str]:
+    """The mean training time of the anchors where all are timed trials of ``parent`` (every anchor has as many
+    variants), else the median over its completed trials (random anchors; None without one), and which it is."""
+    durations = {
+        f"{parent.study_name}#{trial.number}": trial.duration.total_seconds()
         for trial in parent.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
         if trial.duration is not None and REUSED_ATTR not in trial.user_attrs
-    ]
-    seconds = statistics.median(durations) if durations else None
-    return AblationPlan(
-        parent.study_name, ablation_name(parent.study_name, axis_name), axis, chosen, seeds, variants, seconds
-    )
+    }
+    timed = [durations[name] for name in anchors if name in durations]
+    if timed and len(timed) == len(anchors):
+        return statistics.fmean(timed), "anchor trials' mean time"
+    return (statistics.median(durations.values()) if durations else None), "study's median trial time"
 
 
 def _top_anchors(parent: optuna.Study, space: SearchSpace, axis: AblationAxis, count: int) -> dict[str, TrialSpec]:
@@ -285,8 +294,8 @@ def format_budget(plan: AblationPlan, progress: AblationProgress, workers: int) 
         return line + "; no completed trial of the study to estimate the time from"
     seconds = plan.seconds_per_training * progress.to_train / max(1, min(workers, progress.to_train))
     return (
-        f"{line}; about {_duration(seconds)} with {workers} worker(s) (the study's median trial took "
-        f"{plan.seconds_per_training:.0f} s)"
+        f"{line}; about {_duration(seconds)} with {workers} worker(s) ({plan.seconds_per_training:.0f} s per "
+        f"training, from the {plan.estimate_basis})"
     )
 
 

@@ -96,6 +96,9 @@ def test_every_page_in_a_real_browser(server, chromium, tmp_path):
             page.goto(f"{server}/choices?axis=fusion")  # a shared address opens the same view
             _settle(page, "Which fusion wins: controlled ablations")
             assert page.locator('[data-testid="stException"]').count() == 0
+            page.get_by_text("controlled, on tiny-a: fusion=").wait_for(timeout=30_000)
+            page.get_by_role("heading", name="Which fusion wins: observational (from the search's trials)").wait_for()
+            page.get_by_text("mmsearch ablate --study beta --axis fusion").wait_for()
         finally:
             browser.close()
     assert len(list(tmp_path.glob("*.png"))) == len(PAGES)

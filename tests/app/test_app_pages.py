@@ -1,10 +1,13 @@
+import base64
 import json
 from collections.abc import Callable
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from mmsearch.analysis import Source
+from mmsearch.analysis.layout import SHOWN_VERDICT_COLUMNS
 
 PAGES = {
     "views/overview.py": "Studies",
@@ -16,6 +19,13 @@ PAGES = {
     "views/compare.py": "Compare datasets",
     "views/failures.py": "Failures & plugins",
 }
+
+
+def _values(data: list | dict) -> np.ndarray:
+    """A plotly trace's values, as a list or in plotly's typed-array encoding (``dtype`` and base64 ``bdata``)."""
+    if isinstance(data, dict):
+        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"])
+    return np.asarray(data)
 
 
 @pytest.fixture
@@ -57,22 +67,89 @@ def test_overview_lists_both_studies_and_filters_come_from_the_address(open_page
 def test_choices_page_gives_observational_verdicts_and_the_ablation_command(open_page):
     app = open_page("views/choices.py", axis="timing")
     assert not app.exception
+    headers = [header.value for header in app.subheader]
+    assert headers[:2] == [
+        "Which timing wins: controlled ablations",
+        "Which timing wins: observational (from the search's trials)",
+    ]
     sentences = [m.value for m in app.markdown if m.value.startswith("- observational, on tiny-")]
     assert [s.split(":")[0] for s in sentences] == ["- observational, on tiny-a", "- observational, on tiny-b"]
     assert all("timing=" in s and "Recall@20" in s for s in sentences)
-    assert any("No ablation of timing yet" in info.value for info in app.info)
-    assert any(code.value.startswith("mmsearch ablate --study alpha --axis timing") for code in app.code)
+    assert not any(m.value.startswith("- controlled") for m in app.markdown)
+    # no ablation of timing: per dataset, a sentence and the command that makes one, not an empty rank plot
+    assert [info.value.split(",")[0] for info in app.info] == [
+        "No ablation of timing on tiny-a yet",
+        "No ablation of timing on tiny-b yet",
+    ]
+    assert [code.value.split(" --anchors")[0] for code in app.code] == [
+        "mmsearch ablate --study alpha --axis timing",
+        "mmsearch ablate --study beta --axis timing",
+    ]
+    assert not any("rank of each" in chart.proto.spec for chart in app.get("plotly_chart"))
     assert app.selectbox(key="axis").value == "timing" and app.query_params["axis"] == "timing"
 
 
 def test_choices_page_leads_with_the_controlled_verdict_of_an_ablation(open_page):
-    app = open_page("views/choices.py", axis="fusion", studies="alpha")
+    app = open_page("views/choices.py", axis="fusion")
     assert not app.exception
     controlled = [m.value for m in app.markdown if m.value.startswith("- controlled, on tiny-a: fusion=")]
     assert len(controlled) == 1 and "3 anchors x 2 seeds" in controlled[0]
     assert any(state in controlled[0] for state in ("wins", "no detectable difference", "not enough evidence"))
-    assert len(app.get("plotly_chart")) >= 1  # the rank distribution
-    assert not any("No ablation of fusion yet" in info.value for info in app.info)
+    verdicts = app.dataframe[0].value
+    assert list(verdicts.columns) == list(SHOWN_VERDICT_COLUMNS)
+    assert list(verdicts["dataset"]) == ["tiny-a"] and set(verdicts[["winner", "runner_up"]].iloc[0]) == {
+        "sum",
+        "attentive_sum",
+    }
+    choices = app.dataframe[1].value
+    assert sorted(choices["choice"]) == ["attentive_sum", "sum"] and set(choices["anchors"]) == {3}
+    assert all(sum(int(part.split(":")[1]) for part in ranks.split()) == 3 for ranks in choices["ranks"])
+    # Holm over the comparisons shown: here one, so the corrected p is the raw one of the paired test over anchors
+    assert choices["p"].notna().sum() == 1
+    ranks = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    ranks = [spec for spec in ranks if "tiny-a: rank of each fusion choice" in spec["layout"]["title"]["text"]]
+    assert len(ranks) == 1
+    assert sum(_values(trace["y"]).sum() for trace in ranks[0]["data"]) == 6  # 2 choices x 3 anchors
+    # beta (tiny-b) has no ablation: the command, not an empty plot; the observational view follows, labelled
+    assert [info.value.split(",")[0] for info in app.info] == ["No ablation of fusion on tiny-b yet"]
+    assert [code.value.split(" --anchors")[0] for code in app.code] == ["mmsearch ablate --study beta --axis fusion"]
+    observational = [m.value for m in app.markdown if m.value.startswith("- observational, on tiny-")]
+    assert len(observational) == 2
+    assert "Which fusion wins: observational (from the search's trials)" in [h.value for h in app.subheader]
+
+
+def test_compare_page_gives_both_kinds_of_verdict_per_dataset(open_page):
+    app = open_page("views/compare.py", axis="fusion")
+    assert not app.exception
+    lines = [line for m in app.markdown for line in m.value.splitlines() if line.startswith("- ")]
+    assert [line.split(":")[0] for line in lines] == [
+        "- controlled, on tiny-a",
+        "- observational, on tiny-a",
+        "- controlled, on tiny-b",
+        "- observational, on tiny-b",
+    ]
+    assert "3 anchors x 2 seeds" in lines[0] and "no ablation verdict on fusion yet" in lines[2]
+    assert [table.value["dataset"].tolist() for table in app.dataframe[:2]] == [["tiny-a"], ["tiny-a", "tiny-b"]]
+
+
+def test_overview_lists_the_ablations_apart_from_the_searches(open_page):
+    app = open_page("views/overview.py")
+    assert not app.exception
+    ablations = app.dataframe[1].value
+    assert ablations.to_dict("records") == [
+        {
+            "study": "alpha--ablate-fusion",
+            "ablation_of": "alpha",
+            "dataset": "tiny-a",
+            "axis": "fusion",
+            "anchors": 3,
+            "choices": 2,
+            "seeds": 2,
+            "variants": 12,
+            "complete": 12,
+            "reused": ablations["reused"].iloc[0],
+        }
+    ]
 
 
 def test_importance_page_charts_the_study_with_enough_trials(open_page):

@@ -1,5 +1,7 @@
 """Controlled ablations end to end on tiny data: variants, reuse, resume, and the verdict on a null twin."""
 
+import statistics
+
 import optuna
 import pytest
 import torch
@@ -117,3 +119,16 @@ def test_too_few_anchors_and_bad_arguments_are_one_line_errors(parent):
     assert all(not spec.id_only for spec in random.anchors.values())
     again = plan_ablation(study, space, REGISTRY, "timing", "random:4", 1)
     assert [again.anchors[name] for name in random.anchors] == list(random.anchors.values())
+
+
+def test_the_time_estimate_comes_from_the_anchor_trials_themselves(parent):
+    run_dir, study = parent
+    space = parse_space(study.user_attrs["space"], REGISTRY).for_dataset(DATA, REGISTRY)
+    top = plan_ablation(study, space, REGISTRY, "fusion", "top:2", 2)
+    seconds = [study.trials[int(name.split("#")[1])].duration.total_seconds() for name in top.anchors]
+    assert top.seconds_per_training == pytest.approx(sum(seconds) / 2)
+    assert top.estimate_basis == "anchor trials' mean time"
+    random = plan_ablation(study, space, REGISTRY, "fusion", "random:2", 2)
+    timed = [t.duration.total_seconds() for t in study.get_trials(states=(TrialState.COMPLETE,))]
+    assert random.seconds_per_training == pytest.approx(statistics.median(timed))
+    assert random.estimate_basis == "study's median trial time"
