@@ -30,6 +30,7 @@ from mmsearch.analysis import (
 from mmsearch.registry import Registry
 from mmsearch.study import trials_frame
 from mmsearch.study.ablation import ABLATION_OF_ATTR, ablation_studies
+from mmsearch.study.retrain import retrain_summaries
 
 TTL = 5
 
@@ -68,6 +69,12 @@ def variants(location: str, name: str) -> pd.DataFrame:
     names = ablation_studies(storage(location), name)
     parts = [variants_frame(_study(location, ablation)) for ablation in names]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(VARIANT_COLUMNS))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def retrains(location: str, name: str) -> dict[tuple[str, int], dict]:
+    """(study, trial) -> the summary ``mmsearch retrain`` stored for that trial of study ``name``."""
+    return {(name, number): summary for number, summary in retrain_summaries(_study(location, name)).items()}
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

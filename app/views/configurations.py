@@ -13,15 +13,22 @@ from mmsearch.analysis.figures import configurations_figure
 view = current_view()
 st.title("Top configurations")
 st.caption(
-    "A configuration is a spec without its seed: runs of it under several seeds are grouped, and their mean and "
-    "sample standard deviation of validation Recall@20 shown. Configurations are ranked by that mean."
+    "A configuration is a spec without its seed: its runs under several seeds (the search's trials and the seeds of "
+    "mmsearch retrain) are grouped, and their mean, sample standard deviation and 95% interval of the mean "
+    "(mean_low, mean_high) of validation Recall@20 shown. Configurations are ranked by that mean; "
+    "mmsearch retrain TRIAL --study NAME --seeds 3 adds seeds to one."
 )
 dataset = ui.pick_dataset(view)
 if dataset is None:
     ui.nothing("No trial matches the filters yet.")
     st.stop()
 frame = view.filtered[view.filtered["dataset"] == dataset]
-configs = configurations(frame)
+retrains = {
+    key: summary
+    for study in frame["study"].unique()
+    for key, summary in data.retrains(view.locations[study], study).items()
+}
+configs = configurations(frame, retrains=retrains)
 if configs.empty:
     ui.nothing(f"No completed trial on {dataset} yet.")
     st.stop()
@@ -45,8 +52,9 @@ tests = config_significance(per_user, frame, list(best["config"]))
 names = {row["config"]: config_name(row) for _, row in best.iterrows()}
 st.caption(
     f"Each configuration against the best one, {names[best['config'].iloc[0]]}, user by user on {split} {metric} "
-    "(per-user values averaged over a configuration's seeds): Wilcoxon signed-rank and paired t-test, Holm-corrected "
-    "across the comparisons; diff = configuration minus best; significant means Wilcoxon-Holm p < 0.05."
+    "(per-user values averaged over a configuration's seeds, re-trainings' included): Wilcoxon signed-rank and "
+    "paired t-test, Holm-corrected across the comparisons; diff = configuration minus best; significant means "
+    "Wilcoxon-Holm p < 0.05."
 )
 ui.table(
     tests.assign(config=tests["config"].map(names), reference=tests["reference"].map(names)),

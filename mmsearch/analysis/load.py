@@ -5,12 +5,15 @@ fusion weights and the variants of an ablation.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
+import numpy as np
 import optuna
 import pandas as pd
 
 from mmsearch.eval.metrics import PRIMARY_METRIC
 from mmsearch.study.objective import STORED_PER_USER
+from mmsearch.study.retrain import retrain_summaries
 from mmsearch.study.trial_attrs import REUSED_ATTR, VARIANT_ATTR
 from mmsearch.study.vectors import decode_array
 
@@ -44,31 +47,63 @@ def curves_frame(study: optuna.Study, numbers: Iterable[int]) -> pd.DataFrame:
 def per_user_frame(
     study: optuna.Study, numbers: Iterable[int], split: str = "test", metric: str = "recall@20"
 ) -> pd.DataFrame:
-    """Per-user values of one metric on one split for the given trials, as the long table the significance tests
-    read.
+    """Per-user values of one metric on one split for the given trials and their re-trainings (``mmsearch
+    retrain``), as the long table the significance tests read.
 
     Args:
         study: the study holding the trials.
-        numbers: trial numbers; trials without stored per-user vectors (not completed) are skipped.
+        numbers: trial numbers; trials without stored per-user vectors (not completed) are skipped, and so are
+            re-trainings whose vectors file is not readable here (written on another host) or lacks ``metric``.
         split: ``valid`` or ``test``.
         metric: one of ``PER_USER_METRICS``.
 
     Returns:
-        ``study``, ``trial``, ``user`` (int) and ``value`` (float), one row per trial and evaluated user.
+        ``study``, ``trial``, ``seed`` (the run's seed: the trial's own, or a re-training's), ``user`` (int) and
+        ``value`` (float), one row per run and evaluated user; a re-training's run under the trial's own seed is
+        left out (it has the trial's very values).
     """
     parts = []
+    summaries = retrain_summaries(study)
     for trial in _trials_by_number(study, numbers):
         vectors = trial.user_attrs.get("per_user", {})
         if f"{split}_users" not in vectors or f"{split}_{metric}" not in vectors:
             continue
         users = decode_array(vectors[f"{split}_users"]).astype("int64")
         values = decode_array(vectors[f"{split}_{metric}"]).astype("float64")
-        parts.append(pd.DataFrame({"study": study.study_name, "trial": trial.number, "user": users, "value": values}))
+        seed = int(trial.user_attrs.get("spec", {}).get("seed", 0))
+        parts.append(_runs_frame(study.study_name, trial.number, [seed], users, values[None, :]))
+        if trial.number in summaries:
+            parts.extend(_retrain_runs(study.study_name, trial.number, seed, summaries[trial.number], split, metric))
     if not parts:
-        return pd.DataFrame({"study": [], "trial": [], "user": [], "value": []}).astype(
-            {"trial": "int64", "user": "int64", "value": "float64"}
+        return pd.DataFrame({"study": [], "trial": [], "seed": [], "user": [], "value": []}).astype(
+            {"trial": "int64", "seed": "int64", "user": "int64", "value": "float64"}
         )
     return pd.concat(parts, ignore_index=True)
+
+
+def _retrain_runs(study: str, number: int, own_seed: int, summary: dict, split: str, metric: str) -> list[pd.DataFrame]:
+    """The runs of a re-training's vectors file (layout in ``retrain_trial``) other than the trial's own seed."""
+    try:
+        with np.load(Path(summary["vectors"])) as stored:
+            seeds, users = stored["seeds"].astype("int64"), stored[f"{split}_users"].astype("int64")
+            values = stored[f"{split}_{metric}"].astype("float64")
+    except (OSError, KeyError, ValueError):
+        return []
+    other = seeds != own_seed
+    return [_runs_frame(study, number, list(seeds[other]), users, values[other])] if other.any() else []
+
+
+def _runs_frame(study: str, number: int, seeds: list[int], users: np.ndarray, values: np.ndarray) -> pd.DataFrame:
+    """Long rows of runs ``seeds`` [S] of one trial: ``values`` [S, U] over ``users`` [U]."""
+    return pd.DataFrame(
+        {
+            "study": study,
+            "trial": number,
+            "seed": np.repeat(np.asarray(seeds, dtype="int64"), len(users)),
+            "user": np.tile(users, len(seeds)),
+            "value": values.reshape(-1),
+        }
+    )
 
 
 def fusion_weights_frame(trial: optuna.trial.FrozenTrial) -> pd.DataFrame:

@@ -1,7 +1,8 @@
 """Paired significance between models on per-user metrics: Wilcoxon signed-rank and paired t-test, Holm-corrected.
 
-Per-user metrics come as a long table ``per_user`` with columns ``study``, ``trial``, ``user`` and ``value`` (one
-metric of one split, e.g. test Recall@20; see ``load.per_user_frame``). Two models are paired on the users both were
+Per-user metrics come as a long table ``per_user`` with columns ``study``, ``trial``, ``seed``, ``user`` and ``value``
+(one metric of one split, e.g. test Recall@20, per run: a trial or one seed of its re-training; see
+``load.per_user_frame``). Two models are paired on the users both were
 evaluated on.
 """
 
@@ -66,7 +67,8 @@ def config_significance(
 ) -> pd.DataFrame:
     """Each configuration against the first one (the reference), Holm-corrected across the comparisons.
 
-    A configuration's per-user value is the mean over its runs (seeds) that have per-user vectors in ``per_user``.
+    A configuration's per-user value is the mean over its distinct seeds that have per-user vectors in ``per_user``
+    (its trials' and their re-trainings'; a seed run twice counts once, as in ``configurations``).
 
     Args:
         per_user: long per-user table (``study``, ``trial``, ``user``, ``value``).
@@ -75,16 +77,16 @@ def config_significance(
         alpha: significance level applied to the Holm-adjusted Wilcoxon p-value.
 
     Returns:
-        One row per configuration after the first: ``config``, ``reference``, ``runs`` (runs averaged), the
+        One row per configuration after the first: ``config``, ``reference``, ``runs`` (seeds averaged), the
         ``PairedTest`` fields, ``wilcoxon_holm``, ``ttest_holm`` and ``significant`` (``wilcoxon_holm < alpha``).
     """
     columns = ["config", "reference", "runs", *TEST_COLUMNS, "wilcoxon_holm", "ttest_holm", "significant"]
     if len(configs) < 2:
         return pd.DataFrame(columns=columns)
     runs = frame[["study", "trial", "config"]].merge(per_user, on=["study", "trial"])
-    runs = runs[runs["config"].isin(configs)]
+    runs = runs[runs["config"].isin(configs)].drop_duplicates(["config", "seed", "user"], keep="first")
     matrix = runs.groupby(["user", "config"])["value"].mean().unstack("config")
-    counts = runs.groupby("config")["trial"].nunique() if not runs.empty else pd.Series(dtype=int)
+    counts = runs.groupby("config")["seed"].nunique() if not runs.empty else pd.Series(dtype=int)
     reference = configs[0]
     empty = pd.Series(dtype=float)
     rows = []

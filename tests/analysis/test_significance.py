@@ -8,8 +8,12 @@ from scipy import stats
 from mmsearch.analysis import config_significance, holm, paired_test
 
 
-def long(study: str, trial: int, values: dict[int, float]) -> pd.DataFrame:
-    return pd.DataFrame({"study": study, "trial": trial, "user": list(values), "value": list(values.values())})
+def long(study: str, trial: int, values: dict[int, float], seed: int | None = None) -> pd.DataFrame:
+    """One run's per-user rows (its seed: ``trial`` unless given)."""
+    seed = trial if seed is None else seed
+    return pd.DataFrame(
+        {"study": study, "trial": trial, "seed": seed, "user": list(values), "value": list(values.values())}
+    )
 
 
 def test_holm_by_hand():
@@ -66,6 +70,21 @@ def test_configurations_are_averaged_over_seeds_then_tested_against_the_first(ro
     assert two["wilcoxon_holm"] == pytest.approx(2 * 2 / 2**8)  # Holm over two comparisons: smallest p times 2
     assert bool(two["significant"]) and not bool(same["significant"])
     assert same["wilcoxon_p"] == 1.0 and same["wilcoxon_holm"] == 1.0
+
+
+def test_retrained_seeds_join_their_configuration_and_a_seed_run_twice_counts_once(row, table):
+    trials = table(row(0, 0.9, config="best"), row(1, 0.8, config="two", seed=0))
+    users = range(1, 9)
+    per_user = pd.concat(
+        [
+            long("s", 0, {u: 1.0 for u in users}, seed=0),
+            long("s", 1, {u: 0.0 for u in users}, seed=0),
+            long("s", 1, {u: 0.5 for u in users}, seed=0),  # a re-training under the trial's seed: not a new run
+            long("s", 1, {u: 0.5 for u in users}, seed=1),  # a re-training's new seed
+        ]
+    )
+    two = config_significance(per_user, trials, ["best", "two"]).set_index("config").loc["two"]
+    assert two["runs"] == 2 and two["mean"] == pytest.approx(0.25)
 
 
 def test_config_significance_needs_two_configurations(row, table):

@@ -2,7 +2,8 @@
 
 ``alpha`` (dataset ``tiny-a``): trial 0 enqueued with a learning rate far out of the space (its loss diverges: a
 failure), ten sampled trials that complete (enough for parameter importance), and one pruned trial told by hand.
-``beta`` (dataset ``tiny-b``): three completed trials, so that datasets can be compared. ``alpha--ablate-fusion``:
+``beta`` (dataset ``tiny-b``): three completed trials, so that datasets can be compared, its best one re-trained
+under 2 seeds (``mmsearch retrain``). ``alpha--ablate-fusion``:
 the ablation of ``fusion`` around alpha's 3 best configurations under 2 seeds.
 """
 
@@ -22,6 +23,7 @@ from mmsearch.registry import Registry
 from mmsearch.search.space import parse_space
 from mmsearch.study import RunOptions, run_study
 from mmsearch.study.ablation import open_ablation, plan_ablation, run_ablation
+from mmsearch.study.retrain import retrain_trial
 from mmsearch.study.storage import journal_path, open_storage
 from mmsearch.testing import tiny_dataset, tiny_space
 
@@ -64,8 +66,10 @@ def dashboard_runs(tmp_path_factory) -> Path:
     pruned = alpha.ask()
     pruned.set_user_attr("curve", [{"epoch": 1, "loss": 0.7, "valid_recall@20": 0.1}])
     alpha.tell(pruned, state=TrialState.PRUNED)
-    _study(run_dir, "beta", "tiny-b", seed=1, trials=3, failures=0)
+    beta = _study(run_dir, "beta", "tiny-b", seed=1, trials=3, failures=0)
     _ablate(run_dir, alpha, "fusion")
+    data = dataclasses.replace(tiny_dataset(n_users=40, seed=1), name="tiny-b")
+    retrain_trial(beta, beta.best_trial.number, data, Registry(), torch.device("cpu"), run_dir, seeds=2)
     return run_dir
 
 

@@ -152,6 +152,18 @@ def test_overview_lists_the_ablations_apart_from_the_searches(open_page):
     ]
 
 
+def test_configurations_count_the_seeds_of_a_retraining_with_their_interval(open_page):
+    app = open_page("views/configurations.py", dataset="tiny-b")
+    configs = app.dataframe[0].value
+    retrained = configs[configs["runs"] == 2]
+    assert len(retrained) == 1 and retrained["seeds"].iloc[0] == "0,1"
+    assert retrained["mean_low"].iloc[0] <= retrained["mean"].iloc[0] <= retrained["mean_high"].iloc[0]
+    assert (configs["runs"] == 1).sum() == len(configs) - 1
+    tests = app.dataframe[1].value
+    # the paired tests average the retrained configuration's per-user vectors over both seeds
+    assert sorted(tests["runs"]) == sorted(configs["runs"].iloc[1:].tolist())
+
+
 def test_importance_page_charts_the_study_with_enough_trials(open_page):
     app = open_page("views/importance.py", study="alpha")
     assert not app.info and len(app.get("plotly_chart")) == 1
