@@ -80,11 +80,12 @@ MGCN = Preset(
     auxiliaries={"infonce": C("infonce", {"weight": 0.01, "temperature": 0.2, "pairs": "modal_id"})},
 )
 
-SAND_PARAMS = {"alpha": 0.1, "beta": 0.01, "align": "solosim", "distance": "l2", "temperature": 0.2}
+SAND_PARAMS = {"alpha": 0.012, "beta": 0.006, "align": "solosim", "distance": "club", "temperature": 0.2}
+"""SAND's released configuration: SoloSim weight 0.012 at tau 0.2, CLUB distancing weight 0.006."""
 
 SAND_FREEDOM = Preset(
     name="sand_freedom",
-    description="FREEDOM-like preset plus SAND's generic/unique separation (SoloSim alignment, L2 distance).",
+    description="FREEDOM-like preset plus SAND on its modal views' halves (SoloSim alignment, CLUB distancing).",
     transform=FREEDOM.transform,
     encoder=FREEDOM.encoder,
     timing=FREEDOM.timing,
@@ -96,7 +97,7 @@ SAND_FREEDOM = Preset(
 
 SAND_MGCN = Preset(
     name="sand_mgcn",
-    description="MGCN-like preset plus SAND's generic/unique separation (SoloSim alignment, L2 distance).",
+    description="MGCN-like preset plus SAND on its modal views' halves (SoloSim alignment, CLUB distancing).",
     transform=MGCN.transform,
     encoder=MGCN.encoder,
     timing=MGCN.timing,

@@ -3,7 +3,8 @@ import math
 import optuna
 import pytest
 import torch
-from mmsearch_builtin.auxiliaries._contrast import info_nce, solo_similarity
+from mmsearch_builtin.auxiliaries._contrast import info_nce
+from mmsearch_builtin.auxiliaries.sand import CLUBEstimator, halves, negative_l2, solosim
 
 from mmsearch.components import BuildContext, TrainingBatch
 from mmsearch.model import FeatureCache, build_recommender, extract_features
@@ -24,11 +25,31 @@ def test_info_nce_equals_hand_computed_value():
     assert info_nce(pairs, pairs, temperature=0.5).item() == pytest.approx(halved, rel=1e-6)
 
 
-def test_solo_similarity_is_one_minus_cosine():
-    assert solo_similarity(torch.tensor([[1.0, 0.0]]), torch.tensor([[0.0, 3.0]])).item() == pytest.approx(1.0)
-    assert solo_similarity(torch.tensor([[2.0, 2.0]]), torch.tensor([[1.0, 1.0]])).item() == pytest.approx(
-        0.0, abs=1e-6
-    )
+def test_sand_terms_equal_hand_computed_values():
+    generic = torch.tensor([[1.0, 0.0], [0.0, 2.0]])
+    # each row picks itself among two at cosine 1 against 0: -log(e^1 / (e^1 + e^0)) at tau 1, e^2 at tau 0.5
+    assert solosim(generic, generic, 1.0).item() == pytest.approx(math.log(1 + math.exp(-1.0)), rel=1e-6)
+    assert solosim(generic, generic, 0.5).item() == pytest.approx(math.log(1 + math.exp(-2.0)), rel=1e-6)
+    assert negative_l2(torch.tensor([[1.0, 2.0], [0.0, 0.0]]), torch.tensor([[0.0, 0.0], [0.0, 1.0]])).item() == -3.0
+    view = torch.arange(8.0).view(2, 4)
+    assert [part.tolist() for part in halves(view)] == [[[0.0, 1.0], [4.0, 5.0]], [[2.0, 3.0], [6.0, 7.0]]]
+
+
+def test_club_bound_equals_its_hand_computed_value():
+    club = CLUBEstimator(1, lr=1e-3, device=torch.device("cpu"))
+    with torch.no_grad():  # q(u | g) = N(relu(g), 1): mean net relu(1 * g), log-variance net tanh(0) = 0
+        for layer in (club.mean[0], club.mean[2]):
+            layer.weight.fill_(1.0), layer.bias.zero_()
+        for layer in (club.log_var[0], club.log_var[2]):
+            layer.weight.zero_(), layer.bias.zero_()
+    generic = unique = torch.tensor([[1.0], [2.0], [4.0]])
+    torch.manual_seed(3)
+    order = torch.randperm(3)
+    torch.manual_seed(3)
+    bound = club.bound(generic, unique).item()
+    # matched pairs have log q = 0; a shuffled pair (g_i, u_j) has log q = -(u_j - g_i)^2 / 2
+    expected = sum((unique[j] - generic[i]).item() ** 2 / 2 for i, j in enumerate(order.tolist())) / 3
+    assert bound == pytest.approx(expected)
 
 
 def build(auxiliaries, modalities=("image", "text"), dataset=None):
@@ -59,25 +80,56 @@ def terms(model, objective, dataset, name):
 
 
 @pytest.mark.parametrize("align", ["solosim", "infonce"])
-def test_sand_align_term_falls_while_distance_rises_during_training(align):
-    params = {"alpha": 0.5, "beta": 0.5, "align": align, "distance": "l2", "temperature": 0.2}
+def test_sand_align_term_falls_and_the_halves_move_apart_during_training(align):
+    params = {"alpha": 0.5, "beta": 0.05, "align": align, "distance": "l2", "temperature": 0.2}
     dataset, spec, model, objective = build({"sand": ComponentSpec("sand", params)})
     before = terms(model, objective, dataset, "sand")
     train_and_evaluate(model, objective, dataset, spec.train, torch.device("cpu"), 0)
     after = terms(model, objective, dataset, "sand")
     assert after["align"] < before["align"]
-    assert after["distance"] > before["distance"]
+    assert after["distance"] < before["distance"]  # minus the squared distance of the halves: they moved apart
 
 
-def test_sand_club_trains_its_estimator_apart_from_the_model():
-    params = {"alpha": 0.5, "beta": 0.1, "align": "solosim", "distance": "club", "temperature": 0.2}
+def test_sand_acts_on_the_halves_the_scores_use_so_it_cannot_collapse_beside_them():
+    params = {"alpha": 1.0, "beta": 1.0, "align": "solosim", "distance": "l2", "temperature": 0.5}
+    dataset, _, model, objective = build({"sand": ComponentSpec("sand", params)})
+    users, items = (torch.from_numpy(a.astype("int64")) for a in dataset.train.nonzero())
+    batch = TrainingBatch(users, items, items.flip(0))
+    representations = model()
+    loss = objective.auxiliaries["sand"](representations, batch)
+    # the term is a function of the modal views' halves alone, computed by hand from them
+    chosen = torch.unique(items)
+    (image_generic, image_unique), (text_generic, text_unique) = (
+        halves(representations.item_views[m][chosen]) for m in ("image", "text")
+    )
+    expected = solosim(image_generic, text_generic, 0.5) + negative_l2(image_generic, image_unique)
+    expected = expected + negative_l2(text_generic, text_unique)
+    assert loss.item() == pytest.approx(expected.item(), rel=1e-5)
+    # and the halves are what the model scores with: zeroing either half of a view changes the scores
+    scores = representations.score(users, items).detach()
+    projection = model.transforms["image"].projection
+    for columns in (slice(0, 8), slice(8, 16)):
+        with torch.no_grad():
+            saved = projection.weight[columns].clone(), projection.bias[columns].clone()
+            projection.weight[columns] = 0.0
+            projection.bias[columns] = 0.0
+            changed = model().score(users, items)
+            projection.weight[columns], projection.bias[columns] = saved
+        assert not torch.allclose(changed, scores)
+    # nothing of its own to train: no head that could meet the objective without touching the model
+    assert not list(objective.auxiliaries["sand"].parameters())
+
+
+def test_sand_club_trains_its_estimators_apart_from_the_model():
+    params = {"alpha": 0.5, "beta": 0.1, "align": "solosim", "distance": "club", "temperature": 0.2, "club_steps": 5}
     dataset, spec, model, objective = build({"sand": ComponentSpec("sand", params)})
     module = objective.auxiliaries["sand"]
-    estimator = [*module._club.mean.parameters(), *module._club.log_var.parameters()]
+    assert sorted(module._club) == ["image", "text"]
+    estimator = [p for club in module._club.values() for net in (club.mean, club.log_var) for p in net.parameters()]
     assert not {id(p) for p in estimator} & {id(p) for p in objective.parameters()}
     first = [p.detach().clone() for p in estimator]
     result = train_and_evaluate(model, objective, dataset, spec.train, torch.device("cpu"), 0)
-    assert any(not torch.equal(a, b) for a, b in zip(first, estimator))
+    assert all(not torch.equal(a, b) for a, b in zip(first, estimator))
     assert math.isfinite(module.last_terms["distance"]) and result.valid.metrics["recall@20"] > 0
 
 

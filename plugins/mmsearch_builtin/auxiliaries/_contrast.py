@@ -37,9 +37,4 @@ def jensen_shannon(anchors: torch.Tensor, positives: torch.Tensor, temperature: 
     return negatives + functional.softplus(-matches).mean()
 
 
-def solo_similarity(anchors: torch.Tensor, positives: torch.Tensor) -> torch.Tensor:
-    """Alignment without negatives (SAND's SoloSim): mean over pairs of 1 - cos(a_i, p_i), in [0, 2]."""
-    return (1.0 - functional.cosine_similarity(anchors, positives, dim=-1)).mean()
-
-
 ESTIMATORS: dict[str, Estimator] = {"infonce": info_nce, "js": jensen_shannon}

@@ -1,4 +1,4 @@
-"""``sand``: separate each modal item representation into a generic and a unique part (SAND, arXiv 2406.08270)."""
+"""``sand``: align the generic part and distance the unique part of every modal item view (SAND, arXiv 2406.08270)."""
 
 from __future__ import annotations
 
@@ -7,34 +7,46 @@ from collections.abc import Sequence
 
 import torch
 from torch import nn
-from torch.nn import functional
 
 from mmsearch.components import AuxiliaryLoss, AuxiliaryModule, BuildContext, Representations, TrainingBatch
 from mmsearch.search.params import ChoiceParam, FloatParam, Param
 
-from ._contrast import info_nce, solo_similarity
+from ._contrast import info_nce
 
 
 class SANDAuxiliary(AuxiliaryLoss):
-    """alpha * align(generic parts across modalities) + beta * distance term(unique part, generic part).
+    """alpha * align(generic parts of every pair of modalities) + beta * sum over modalities of dis(generic, unique).
 
-    For each modality m, two linear heads split the modal item view h_m [n_items, d] of the batch's positive items
-    into a generic part g_m and a unique part u_m. The generic parts of every pair of modalities are aligned with
-    SoloSim (1 - cosine, no negatives) or InfoNCE (in-batch negatives). Each unique part is pushed away from its
-    generic part: ``l2`` minimises the negative squared L2 distance of the L2-normalised parts (a bounded term,
-    distance in [0, 4]); ``club`` minimises the CLUB upper bound of their mutual information, estimated by a Gaussian
-    variational network q(u | g) that takes its own Adam step on the detached parts before every batch's bound.
+    Every modal item view h_m [n_items, d] (the transform's output, which the encoder and the fusion turn into the
+    scores) is SAND's separated representation: its first half g_m = h_m[:, :d/2] is the generic part, its second half
+    u_m = h_m[:, d/2:] the unique part. So the terms act on the very halves the model scores with, with any
+    transform, encoder, timing and fusion (SAND on VBPR and FREEDOM, the paper's Table 3, is this auxiliary on those
+    models); a ``linear`` transform makes each half its own linear projection of the features, SAND's splitter.
 
-    Differences from the paper: the split is a regulariser on the modal views the model already uses (their
-    gradients shape the transforms); the parts themselves are not fed to the encoder. With one modality the ID view
-    takes part in the alignment; with none the term is zero.
+    Terms, on the batch's distinct positive items (B of them):
+
+    - ``solosim`` (eq. 10): for each pair (a, b) of modalities in sorted order, -1/B sum_i log softmax_j(cos(g_a,i,
+      g_b,j) / tau)_i, the generic part of one modality picking its own item's generic part of the other among the
+      batch; ``infonce``: the same term in both directions, averaged;
+    - ``club`` (eq. 11-13): the CLUB upper bound of the mutual information of g_m and u_m, with a Gaussian variational
+      network q_m(u | g) per modality that takes ``club_steps`` Adam steps of maximum likelihood on the detached parts
+      before every batch's bound; ``l2`` (eq. 14): -1/B sum_i ||g_m,i - u_m,i||^2.
+
+    The alignment is zero with fewer than two modalities, the whole term with none. Differences from the authors'
+    code: no projection heads before the terms (a head's collapse could meet the objective without changing the
+    halves); the terms use the batch's positive items, not every item each batch; each modality has its own CLUB
+    network, trained on that modality's (generic, unique) pairs (the code trains one on cross-modal pairs). The
+    released code computes ``solosim`` and ``infonce`` with one function; the two-directional ``infonce`` is this
+    package's reading of the paper's variant.
 
     Args:
         alpha: weight of the alignment term.
-        beta: weight of the distance term.
+        beta: weight of the distancing term.
         align: ``solosim`` or ``infonce``.
-        distance: ``l2`` or ``club``.
-        temperature: InfoNCE temperature (alignment with ``infonce``).
+        distance: ``club`` or ``l2``.
+        temperature: tau of the alignment.
+        club_steps: Adam steps of each CLUB network per batch (the code's 50).
+        club_lr: their learning rate (the code's 1e-4).
     """
 
     name = "sand"
@@ -43,15 +55,18 @@ class SANDAuxiliary(AuxiliaryLoss):
     def __init__(
         self,
         *,
-        alpha: float = 0.1,
-        beta: float = 0.01,
+        alpha: float = 0.012,
+        beta: float = 0.006,
         align: str = "solosim",
-        distance: str = "l2",
+        distance: str = "club",
         temperature: float = 0.2,
+        club_steps: int = 50,
+        club_lr: float = 1e-4,
     ) -> None:
         self.alpha, self.beta = alpha, beta
         self.align, self.distance = align, distance
         self.temperature = temperature
+        self.club_steps, self.club_lr = club_steps, club_lr
 
     @classmethod
     def search_space(cls) -> dict[str, Param]:
@@ -59,85 +74,105 @@ class SANDAuxiliary(AuxiliaryLoss):
             "alpha": FloatParam(1e-3, 1.0, log=True),
             "beta": FloatParam(1e-4, 0.1, log=True),
             "align": ChoiceParam(("solosim", "infonce")),
-            "distance": ChoiceParam(("l2", "club")),
+            "distance": ChoiceParam(("club", "l2")),
             "temperature": FloatParam(0.05, 1.0, log=True),
         }
 
     def build(self, ctx: BuildContext, views: Sequence[str]) -> AuxiliaryModule:
-        modal = [view for view in views if view != "id"]
-        parts = modal if len(modal) >= 2 else list(views) if modal else []
-        return _SAND(parts, ctx, self).to(ctx.device)
+        if ctx.embedding_dim % 2:
+            raise ValueError(f"{self.name}: the embedding width must be even to halve, got {ctx.embedding_dim}")
+        if self.align not in ("solosim", "infonce") or self.distance not in ("club", "l2"):
+            raise ValueError(f"{self.name}: unknown align '{self.align}' or distance '{self.distance}'")
+        return _SAND([view for view in views if view != "id"], ctx, self).to(ctx.device)
+
+
+def halves(view: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(generic, unique) parts of modal item views [n, d]: the first and the second half of the columns."""
+    half = view.shape[-1] // 2
+    return view[..., :half], view[..., half:]
+
+
+def solosim(first: torch.Tensor, second: torch.Tensor, temperature: float) -> torch.Tensor:
+    """SoloSim (eq. 10): -mean_i log softmax_j(cos(first_i, second_j) / tau)_i, for aligned rows [B, k]."""
+    return info_nce(first, second, temperature)
+
+
+def negative_l2(generic: torch.Tensor, unique: torch.Tensor) -> torch.Tensor:
+    """Eq. 14: minus the mean over rows of the squared L2 distance of the two parts [B, k]."""
+    return -(generic - unique).pow(2).sum(-1).mean()
 
 
 class _SAND(AuxiliaryModule):
-    def __init__(self, views: list[str], ctx: BuildContext, settings: SANDAuxiliary) -> None:
+    def __init__(self, modalities: list[str], ctx: BuildContext, settings: SANDAuxiliary) -> None:
         super().__init__()
-        dim = ctx.embedding_dim
-        self.views = views
+        self.modalities = modalities
         self.settings = settings
-        self.generic = nn.ModuleDict({view: nn.Linear(dim, dim) for view in views})
-        self.unique = nn.ModuleDict({view: nn.Linear(dim, dim) for view in views})
-        for head in [*self.generic.values(), *self.unique.values()]:
-            nn.init.xavier_uniform_(head.weight)
-            nn.init.zeros_(head.bias)
-        self._club = _CLUBEstimator(dim, ctx.device) if settings.distance == "club" and views else None
+        half = ctx.embedding_dim // 2
+        self._club = (
+            {m: CLUBEstimator(half, settings.club_lr, ctx.device) for m in modalities}
+            if settings.distance == "club"
+            else {}
+        )
 
     def forward(self, representations: Representations, batch: TrainingBatch) -> torch.Tensor:
-        if len(self.views) < 2:
+        if not self.modalities:
             return representations.users.new_zeros(())
         items = torch.unique(batch.positives)
-        generic = {v: self.generic[v](representations.item_views[v][items]) for v in self.views}
-        unique = {v: self.unique[v](representations.item_views[v][items]) for v in self.views}
-        align = torch.stack([self._align(generic[a], generic[b]) for a, b in itertools.combinations(self.views, 2)])
-        align = align.mean()
-        if self._club is None:
-            distance = torch.stack(
-                [
-                    (functional.normalize(unique[v], dim=-1) - functional.normalize(generic[v], dim=-1))
-                    .pow(2)
-                    .sum(-1)
-                    .mean()
-                    for v in self.views
-                ]
-            ).mean()
-            distance_loss = -distance
-        else:
-            self._club.fit(torch.cat([generic[v] for v in self.views]), torch.cat([unique[v] for v in self.views]))
-            distance = torch.stack([self._club.bound(generic[v], unique[v]) for v in self.views]).mean()
-            distance_loss = distance
-        self.last_terms = {"align": align.item(), "distance": distance.item()}
-        return self.settings.alpha * align + self.settings.beta * distance_loss
+        parts = {m: halves(representations.item_views[m][items]) for m in self.modalities}
+        pairs = list(itertools.combinations(self.modalities, 2))
+        align = torch.stack([self._align(parts[a][0], parts[b][0]) for a, b in pairs]).mean() if pairs else None
+        distance = torch.stack([self._distance(m, *parts[m]) for m in self.modalities]).sum()
+        self.last_terms = {"distance": distance.item(), **({"align": align.item()} if align is not None else {})}
+        loss = self.settings.beta * distance
+        return loss if align is None else loss + self.settings.alpha * align
 
     def _align(self, first: torch.Tensor, second: torch.Tensor) -> torch.Tensor:
+        tau = self.settings.temperature
         if self.settings.align == "infonce":
-            return info_nce(first, second, self.settings.temperature)
-        return solo_similarity(first, second)
+            return (solosim(first, second, tau) + solosim(second, first, tau)) / 2
+        return solosim(first, second, tau)
+
+    def _distance(self, modality: str, generic: torch.Tensor, unique: torch.Tensor) -> torch.Tensor:
+        if self.settings.distance == "l2":
+            return negative_l2(generic, unique)
+        club = self._club[modality]
+        for _ in range(self.settings.club_steps):
+            club.fit(generic, unique)
+        return club.bound(generic, unique)
 
 
-class _CLUBEstimator:
-    """CLUB (Cheng et al., 2020): MI(g; u) <= E[log q(u_i | g_i)] - E[log q(u_j | g_i)], q Gaussian from two MLPs.
+class CLUBEstimator:
+    """CLUB (Cheng et al., 2020): MI(g; u) <= mean_i log q(u_i | g_i) - mean_i log q(u_pi(i) | g_i), pi a random
+    permutation, with q(u | g) = N(mu(g), diag exp(log_var(g))) from two small MLPs (hidden width k / 4).
 
     The variational network is deliberately not a registered submodule: the model's optimiser must not train it.
     """
 
-    def __init__(self, dim: int, device: torch.device) -> None:
-        self.mean = nn.Sequential(nn.Linear(dim, dim), nn.ReLU(), nn.Linear(dim, dim)).to(device)
-        self.log_var = nn.Sequential(nn.Linear(dim, dim), nn.ReLU(), nn.Linear(dim, dim), nn.Tanh()).to(device)
-        parameters = [*self.mean.parameters(), *self.log_var.parameters()]
-        self.optimizer = torch.optim.Adam(parameters, lr=1e-3)
+    def __init__(self, dim: int, lr: float, device: torch.device) -> None:
+        hidden = max(1, dim // 4)
+        self.mean = nn.Sequential(nn.Linear(dim, hidden), nn.ReLU(), nn.Linear(hidden, dim)).to(device)
+        self.log_var = nn.Sequential(nn.Linear(dim, hidden), nn.ReLU(), nn.Linear(hidden, dim), nn.Tanh()).to(device)
+        self.optimizer = torch.optim.Adam([*self.mean.parameters(), *self.log_var.parameters()], lr=lr)
 
     def fit(self, generic: torch.Tensor, unique: torch.Tensor) -> None:
-        """One maximum-likelihood step of q on detached pairs (rows of generic [N, d] and unique [N, d])."""
-        nll = -self._log_likelihood(generic.detach(), unique.detach()).mean()
+        """One maximum-likelihood step of q on detached pairs (rows of generic [N, k] and unique [N, k])."""
+        nll = -self.log_likelihood(generic.detach(), unique.detach()).mean()
         self.optimizer.zero_grad(set_to_none=True)
         nll.backward()
         self.optimizer.step()
 
     def bound(self, generic: torch.Tensor, unique: torch.Tensor) -> torch.Tensor:
-        """The MI upper bound for aligned rows [N, d], differentiable in the parts."""
+        """The MI upper bound for aligned rows [N, k], differentiable in both parts (q's own gradients are cleared
+        by its next ``fit``)."""
         shuffled = unique[torch.randperm(len(unique), device=unique.device)]
-        return (self._log_likelihood(generic, unique) - self._log_likelihood(generic, shuffled)).mean()
-
-    def _log_likelihood(self, generic: torch.Tensor, unique: torch.Tensor) -> torch.Tensor:
         mean, log_var = self.mean(generic), self.log_var(generic)
-        return (-((unique - mean) ** 2) / log_var.exp() - log_var).sum(-1) / 2
+        matched = _gaussian_log_likelihood(mean, log_var, unique)
+        return (matched - _gaussian_log_likelihood(mean, log_var, shuffled)).mean()
+
+    def log_likelihood(self, generic: torch.Tensor, unique: torch.Tensor) -> torch.Tensor:
+        """log q(unique_i | generic_i) up to a constant, per row [N]."""
+        return _gaussian_log_likelihood(self.mean(generic), self.log_var(generic), unique)
+
+
+def _gaussian_log_likelihood(mean: torch.Tensor, log_var: torch.Tensor, value: torch.Tensor) -> torch.Tensor:
+    return (-((value - mean) ** 2) / log_var.exp() - log_var).sum(-1) / 2
