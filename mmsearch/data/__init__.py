@@ -3,7 +3,7 @@
 from .dataset import Dataset, Modality
 from .inspect import inspect_dataset
 from .load import load_dataset
-from .synth import synthetic_dataset, write_synthetic
+from .synth import synthetic_dataset, synthetic_factors, write_synthetic
 from .table import TableOptions
 
 __all__ = [
@@ -13,5 +13,6 @@ __all__ = [
     "inspect_dataset",
     "load_dataset",
     "synthetic_dataset",
+    "synthetic_factors",
     "write_synthetic",
 ]

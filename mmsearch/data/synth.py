@@ -53,12 +53,13 @@ _SCORE_BLOCK = 2**20
 
 
 class _Synthetic(NamedTuple):
-    """Generated interactions (one row each) and item features."""
+    """Generated interactions (one row each), item features and the planted item factors."""
 
     users: np.ndarray
     items: np.ndarray
     labels: np.ndarray
     features: dict[str, np.ndarray]
+    factors: dict[str, np.ndarray]
 
 
 def synthetic_dataset(
@@ -86,6 +87,22 @@ def synthetic_dataset(
     return Dataset(
         name=FILE_STEM, n_users=n_users, n_items=n_items, train=train, valid=valid, test=test, modalities=modalities
     )
+
+
+def synthetic_factors(
+    n_users: int = DEFAULT_USERS,
+    n_items: int = DEFAULT_ITEMS,
+    seed: int = 0,
+    signal: Mapping[str, float] | None = None,
+) -> dict[str, np.ndarray]:
+    """The planted item factors of the synthetic dataset of the same arguments: ``shared`` [n_items, 12] (seen by
+    every modality) and one unique factor per modality, ``image`` and ``text`` [n_items, 6] (seen by that modality
+    alone), before any signal-replacing noise.
+
+    Raises:
+        DataError: as ``synthetic_dataset``.
+    """
+    return _generate(n_users, n_items, seed, signal).factors
 
 
 def write_synthetic(
@@ -181,4 +198,5 @@ def _generate(n_users: int, n_items: int, seed: int, signal: Mapping[str, float]
         mixing = rng.normal(size=(view.shape[1], dim)) / np.sqrt(view.shape[1])
         noise = rng.normal(scale=FEATURE_NOISE, size=(n_items, dim))
         features[name] = (view @ mixing + noise).astype(np.float32)
-    return _Synthetic(users=users, items=items, labels=random_split(users, seed), features=features)
+    factors = {"shared": shared, **unique}
+    return _Synthetic(users=users, items=items, labels=random_split(users, seed), features=features, factors=factors)

@@ -10,7 +10,7 @@ import pytest
 import scipy.sparse as sp
 
 from mmsearch.cli.main import main
-from mmsearch.data import Dataset, load_dataset, synthetic_dataset, write_synthetic
+from mmsearch.data import Dataset, load_dataset, synthetic_dataset, synthetic_factors, write_synthetic
 from mmsearch.errors import DataError
 
 SMALL = {"n_users": 60, "n_items": 70}
@@ -175,3 +175,28 @@ def test_cli_bad_signal(tmp_path: Path, capsys: pytest.CaptureFixture[str], valu
     error = capsys.readouterr().err
     assert message in error and error.count("\n") == 1
     assert not (tmp_path / "out").exists()
+
+
+def _explained(inputs: np.ndarray, target: np.ndarray) -> float:
+    """R^2 of the least-squares fit of ``target`` [n, k] from ``inputs`` [n, j] and a constant."""
+    design = np.hstack([inputs, np.ones((len(inputs), 1))])
+    fit = design @ np.linalg.lstsq(design, target, rcond=None)[0]
+    return 1.0 - ((target - fit) ** 2).sum() / ((target - target.mean(0)) ** 2).sum()
+
+
+def test_each_modality_sees_the_shared_factor_and_only_its_own_unique_one() -> None:
+    factors = synthetic_factors(n_users=60, n_items=2000, seed=3)
+    assert {name: f.shape for name, f in factors.items()} == {
+        "shared": (2000, 12),
+        "image": (2000, 6),
+        "text": (2000, 6),
+    }
+    dataset = synthetic_dataset(n_users=60, n_items=2000, seed=3)
+    for modality, other in (("image", "text"), ("text", "image")):
+        features = dataset.modalities[modality].features
+        seen = np.hstack([factors["shared"], factors[modality]])
+        assert _explained(seen, features) > 0.85  # the map of [shared ; unique] plus N(0, 0.3^2) noise
+        assert _explained(features, factors["shared"]) > 0.9 and _explained(features, factors[modality]) > 0.9
+        assert (
+            _explained(features, factors[other]) < 0.06
+        )  # chance level (64 inputs, 2000 rows): the other modality's unique factor is not there
