@@ -197,6 +197,5 @@ def test_each_modality_sees_the_shared_factor_and_only_its_own_unique_one() -> N
         seen = np.hstack([factors["shared"], factors[modality]])
         assert _explained(seen, features) > 0.85  # the map of [shared ; unique] plus N(0, 0.3^2) noise
         assert _explained(features, factors["shared"]) > 0.9 and _explained(features, factors[modality]) > 0.9
-        assert (
-            _explained(features, factors[other]) < 0.06
-        )  # chance level (64 inputs, 2000 rows): the other modality's unique factor is not there
+        # the other modality's unique factor is not there: chance level for 64 inputs and 2,000 rows
+        assert _explained(features, factors[other]) < 0.06
