@@ -24,7 +24,7 @@ removed or changes meaning)::
       "blocks": [ {"key": str, "title": str, "lines": [str], "table": [ {column: str} ] | null} ]
     }
 
-Missing numbers (no interval, no test) are ``null``.
+Missing numbers (no interval, no p-value) are ``null``.
 """
 
 from __future__ import annotations

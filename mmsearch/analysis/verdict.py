@@ -107,7 +107,7 @@ def describe_verdict(row: pd.Series) -> str:
     interval = (
         f"[95% CI {row['ci_low']:+.4f}, {row['ci_high']:+.4f}]" if not math.isnan(row["ci_low"]) else "[no interval]"
     )
-    p = f"Holm p = {row['p']:.3g}" if not math.isnan(row["p"]) else "no test"
+    p = f"Holm p = {row['p']:.3g}" if not math.isnan(row["p"]) else "no p-value (too few to test)"
     test = f"test {row['test_effect']:+.4f}" if not math.isnan(row["test_effect"]) else "no test figure"
     return (
         f"{row['kind']}, on {row['dataset']}: {row['axis']}={row['winner']} over {row['runner_up']}: "
