@@ -30,7 +30,8 @@ def test_sand_terms_equal_hand_computed_values():
     # each row picks itself among two at cosine 1 against 0: -log(e^1 / (e^1 + e^0)) at tau 1, e^2 at tau 0.5
     assert solosim(generic, generic, 1.0).item() == pytest.approx(math.log(1 + math.exp(-1.0)), rel=1e-6)
     assert solosim(generic, generic, 0.5).item() == pytest.approx(math.log(1 + math.exp(-2.0)), rel=1e-6)
-    assert negative_l2(torch.tensor([[1.0, 2.0], [0.0, 0.0]]), torch.tensor([[0.0, 0.0], [0.0, 1.0]])).item() == -3.0
+    # unit-length parts: (1, 0) against (0, 1) is 2 apart squared, (0, 1) against (0, 1) is 0
+    assert negative_l2(torch.tensor([[1.0, 0.0], [0.0, 3.0]]), torch.tensor([[0.0, 2.0], [0.0, 1.0]])).item() == -1.0
     view = torch.arange(8.0).view(2, 4)
     assert [part.tolist() for part in halves(view)] == [[[0.0, 1.0], [4.0, 5.0]], [[2.0, 3.0], [6.0, 7.0]]]
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import torch
 from torch import nn
+from torch.nn import functional
 
 from mmsearch.components import AuxiliaryLoss, AuxiliaryModule, BuildContext, Representations, TrainingBatch
 from mmsearch.search.params import ChoiceParam, FloatParam, Param
@@ -30,7 +31,9 @@ class SANDAuxiliary(AuxiliaryLoss):
       batch; ``infonce``: the same term in both directions, averaged;
     - ``club`` (eq. 11-13): the CLUB upper bound of the mutual information of g_m and u_m, with a Gaussian variational
       network q_m(u | g) per modality that takes ``club_steps`` Adam steps of maximum likelihood on the detached parts
-      before every batch's bound; ``l2`` (eq. 14): -1/B sum_i ||g_m,i - u_m,i||^2.
+      before every batch's bound; ``l2`` (eq. 14): -1/B sum_i ||g_m,i / |g_m,i| - u_m,i / |u_m,i|||^2, the parts
+      scaled to unit length (unscaled, the term is unbounded below and grows the halves without limit: on the
+      synthetic data Recall@20 fell from 0.63 to 0.44 at beta = 0.001).
 
     The alignment is zero with fewer than two modalities, the whole term with none. Differences from the authors'
     code: no projection heads before the terms (a head's collapse could meet the objective without changing the
@@ -98,8 +101,8 @@ def solosim(first: torch.Tensor, second: torch.Tensor, temperature: float) -> to
 
 
 def negative_l2(generic: torch.Tensor, unique: torch.Tensor) -> torch.Tensor:
-    """Eq. 14: minus the mean over rows of the squared L2 distance of the two parts [B, k]."""
-    return -(generic - unique).pow(2).sum(-1).mean()
+    """Eq. 14 on unit-length parts: minus the mean over rows of ||g/|g| - u/|u|||^2, in [-4, 0], for rows [B, k]."""
+    return -(functional.normalize(generic, dim=-1) - functional.normalize(unique, dim=-1)).pow(2).sum(-1).mean()
 
 
 class _SAND(AuxiliaryModule):
