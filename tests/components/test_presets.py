@@ -15,7 +15,7 @@ TRAIN = {"embedding_dim": FixedParam(8), "max_epochs": FixedParam(2), "batch_siz
 
 
 def test_every_named_model_of_the_design_is_shipped():
-    assert {"bpr_mf", "lightgcn", "vbpr", "freedom", "mgcn", "sand_freedom", "sand_mgcn"} <= set(PRESETS)
+    assert {"bpr_mf", "lightgcn", "vbpr", "freedom", "mgcn", "sand_vbpr", "sand_freedom", "sand_mgcn"} <= set(PRESETS)
     assert all(len(preset.description) > 40 for preset in PRESETS.values())
 
 
