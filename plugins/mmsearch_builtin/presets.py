@@ -10,7 +10,11 @@ LINEAR = C("linear")
 
 BPR_MF = Preset(
     name="bpr_mf",
-    description="BPR-MF (Rendle et al., 2009): ID embeddings, dot product, BPR. Matches the original.",
+    description=(
+        "BPR-MF (Rendle et al., 2009): user and item ID embeddings, dot product, BPR with L2 on the batch's "
+        "embeddings, one uniform negative per positive; lr and L2 weight are the space's fixed train settings, else "
+        "1e-3 and 1e-4. Differs: trained with Adam over shuffled epochs (the original: SGD with bootstrap sampling)."
+    ),
     transform=LINEAR,
     encoder=C("mf"),
     timing=C("early"),
@@ -20,7 +24,12 @@ BPR_MF = Preset(
 
 LIGHTGCN = Preset(
     name="lightgcn",
-    description="LightGCN (He et al., 2020), 2 layers, mean of layer outputs, BPR + L2. Matches the original.",
+    description=(
+        "LightGCN (He et al., 2020): 2 propagation layers over the symmetrically normalised user-item graph, the "
+        "mean of the layer outputs 0..2, dot product, BPR with L2 on the layer-0 embeddings of the batch, Adam (as "
+        "the original). Differs: the layer count is fixed at 2 (the paper reports 1-4) and the L2 weight comes "
+        "from the space (the original's 1e-4)."
+    ),
     transform=LINEAR,
     encoder=C("lightgcn", {"n_layers": 2}),
     timing=C("early"),
