@@ -2,8 +2,7 @@
 
 Per-user metrics come as a long table ``per_user`` with columns ``study``, ``trial``, ``seed``, ``user`` and ``value``
 (one metric of one split, e.g. test Recall@20, per run: a trial or one seed of its re-training; see
-``load.per_user_frame``). Two models are paired on the users both were
-evaluated on.
+``load.per_user_frame``). Two models are paired on the users both were evaluated on.
 """
 
 from __future__ import annotations
@@ -71,7 +70,7 @@ def config_significance(
     (its trials' and their re-trainings'; a seed run twice counts once, as in ``configurations``).
 
     Args:
-        per_user: long per-user table (``study``, ``trial``, ``user``, ``value``).
+        per_user: long per-user table (``study``, ``trial``, ``seed``, ``user``, ``value``).
         frame: trials table with ``study``, ``trial`` and ``config``, mapping runs to configurations.
         configs: configuration keys, the reference first (usually the best by validation).
         alpha: significance level applied to the Holm-adjusted Wilcoxon p-value.
