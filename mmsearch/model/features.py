@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -33,13 +35,20 @@ class FeatureCache:
         return None
 
     def put(self, key: str, features: ExtractedFeatures) -> None:
+        """Keep ``features`` under ``key``; on disk, written to a partial file of this writer's own and renamed into
+        place, so that workers writing the same key at once all succeed (the last rename wins, the content equal)."""
         self._memory[key] = features
         path = self._path(key)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(".partial.npz")
-            np.savez(partial, values=features.values, present=features.present)
-            partial.replace(path)
+            descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f"{key}.", suffix=".partial.npz")
+            os.close(descriptor)
+            try:
+                np.savez(name, values=features.values, present=features.present)
+                os.replace(name, path)
+            except BaseException:
+                Path(name).unlink(missing_ok=True)
+                raise
 
     def _path(self, key: str) -> Path | None:
         return None if self.directory is None else self.directory / f"{key}.npz"
