@@ -102,6 +102,11 @@ def ablation_name(parent: str, axis: str) -> str:
     return f"{parent}--ablate-{axis}"
 
 
+def anchor_name(parent: str, number: int) -> str:
+    """The name of the anchor that is trial ``number`` of study ``parent`` (``parent#number``)."""
+    return f"{parent}#{number}"
+
+
 def plan_ablation(
     parent: optuna.Study,
     space: SearchSpace,
@@ -150,7 +155,7 @@ def _seconds_per_training(parent: optuna.Study, anchors: dict[str, TrialSpec]) -
     """The mean training time of the anchors where all are timed trials of ``parent`` (every anchor has as many
     variants), else the median over its completed trials (random anchors; None without one), and which it is."""
     durations = {
-        f"{parent.study_name}#{trial.number}": trial.duration.total_seconds()
+        anchor_name(parent.study_name, trial.number): trial.duration.total_seconds()
         for trial in parent.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
         if trial.duration is not None and REUSED_ATTR not in trial.user_attrs
     }
@@ -176,7 +181,7 @@ def _top_anchors(parent: optuna.Study, space: SearchSpace, axis: AblationAxis, c
         if config in configs or not axis.applies(spec, space):
             continue
         configs.add(config)
-        anchors[f"{parent.study_name}#{trial.number}"] = spec
+        anchors[anchor_name(parent.study_name, trial.number)] = spec
         if len(anchors) == count:
             return anchors
     raise MMSearchError(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from mmsearch.search.presets import Preset
 from mmsearch.search.spec import ComponentSpec as C
 
@@ -92,45 +94,31 @@ MGCN = Preset(
 SAND_PARAMS = {"alpha": 0.012, "beta": 0.006, "align": "solosim", "distance": "club", "temperature": 0.2}
 """SAND's released configuration: SoloSim weight 0.012 at tau 0.2, CLUB distancing weight 0.006."""
 
-SAND_VBPR = Preset(
-    name="sand_vbpr",
-    description=(
-        "VBPR with SAND (arXiv 2406.08270, Table 3): the VBPR preset, each modal view [E_m f_i] split into a generic "
-        "and a unique half, both scored; SoloSim between the generic halves, CLUB between each view's halves, at "
-        "SAND's released weights (0.012, 0.006; tau 0.2). Differs from the authors' VBPR+SAND code: there the "
-        "unique halves do not enter the score, the distance is negative L2 and the alignment weight 0.1 at tau 0.1; "
-        "and every difference of the VBPR preset."
-    ),
-    transform=VBPR.transform,
-    encoder=VBPR.encoder,
-    timing=VBPR.timing,
-    fusion=VBPR.fusion,
-    loss=VBPR.loss,
-    extractor=PROVIDED,
-    auxiliaries={"sand": C("sand", SAND_PARAMS)},
-    train=VBPR.train,
+
+def with_sand(base: Preset, name: str, description: str) -> Preset:
+    """``base`` with SAND's auxiliary (``SAND_PARAMS``) added on its modal views' halves, everything else kept."""
+    auxiliaries = {**base.auxiliaries, "sand": C("sand", SAND_PARAMS)}
+    return dataclasses.replace(base, name=name, description=description, auxiliaries=auxiliaries)
+
+
+SAND_VBPR = with_sand(
+    VBPR,
+    "sand_vbpr",
+    "VBPR with SAND (arXiv 2406.08270, Table 3): the VBPR preset, each modal view [E_m f_i] split into a generic "
+    "and a unique half, both scored; SoloSim between the generic halves, CLUB between each view's halves, at "
+    "SAND's released weights (0.012, 0.006; tau 0.2). Differs from the authors' VBPR+SAND code: there the "
+    "unique halves do not enter the score, the distance is negative L2 and the alignment weight 0.1 at tau 0.1; "
+    "and every difference of the VBPR preset.",
 )
 
-SAND_FREEDOM = Preset(
-    name="sand_freedom",
-    description="FREEDOM-like preset plus SAND on its modal views' halves (SoloSim alignment, CLUB distancing).",
-    transform=FREEDOM.transform,
-    encoder=FREEDOM.encoder,
-    timing=FREEDOM.timing,
-    fusion=FREEDOM.fusion,
-    loss=FREEDOM.loss,
-    extractor=PROVIDED,
-    auxiliaries={"sand": C("sand", SAND_PARAMS)},
+SAND_FREEDOM = with_sand(
+    FREEDOM,
+    "sand_freedom",
+    "FREEDOM-like preset plus SAND on its modal views' halves (SoloSim alignment, CLUB distancing).",
 )
 
-SAND_MGCN = Preset(
-    name="sand_mgcn",
-    description="MGCN-like preset plus SAND on its modal views' halves (SoloSim alignment, CLUB distancing).",
-    transform=MGCN.transform,
-    encoder=MGCN.encoder,
-    timing=MGCN.timing,
-    fusion=MGCN.fusion,
-    loss=MGCN.loss,
-    extractor=PROVIDED,
-    auxiliaries={**MGCN.auxiliaries, "sand": C("sand", SAND_PARAMS)},
+SAND_MGCN = with_sand(
+    MGCN,
+    "sand_mgcn",
+    "MGCN-like preset plus SAND on its modal views' halves (SoloSim alignment, CLUB distancing).",
 )
