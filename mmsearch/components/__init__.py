@@ -3,10 +3,11 @@
 from ._auxiliary import AuxiliaryLoss, AuxiliaryModule, TrainingBatch
 from ._component import Component
 from ._encoder import Encoder
+from ._epoch import EpochResampled
 from ._extractor import ExtractedFeatures, Extractor
 from ._fusion import Fusion, WeightedFusionModule
 from ._loss import Loss
-from ._timing import FusionTiming, TimingModule
+from ._timing import FusionTiming, TimingModule, TimingOutput
 from ._transform import Transform
 from .context import BuildContext
 from .representations import Representations
@@ -17,6 +18,7 @@ __all__ = [
     "BuildContext",
     "Component",
     "Encoder",
+    "EpochResampled",
     "ExtractedFeatures",
     "Extractor",
     "Fusion",
@@ -24,6 +26,7 @@ __all__ = [
     "Loss",
     "Representations",
     "TimingModule",
+    "TimingOutput",
     "TrainingBatch",
     "Transform",
     "WeightedFusionModule",

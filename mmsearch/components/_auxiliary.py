@@ -44,9 +44,14 @@ class AuxiliaryLoss(Component):
     """Contract: ``build(ctx, views)`` returns an ``AuxiliaryModule`` for the model's ordered view names (``id``
     first, then the used modalities). A module that keeps its own optimiser (e.g. a variational estimator) steps it
     inside ``forward`` on detached inputs.
+
+    ``needs_behaviour`` is True for a loss that reads ``Representations.behaviour`` and compares it with the final
+    representations: it needs a timing that ``keeps_behaviour`` and a fusion that keeps the width, and a space draws
+    it only with those.
     """
 
     kind: ClassVar[str] = "auxiliary"
+    needs_behaviour: ClassVar[bool] = False
 
     @abstractmethod
     def build(self, ctx: BuildContext, views: Sequence[str]) -> AuxiliaryModule:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 import torch
@@ -15,12 +16,28 @@ from ._fusion import Fusion
 from .context import BuildContext
 
 
+@dataclass(frozen=True)
+class TimingOutput:
+    """What a timing module computes from the item views.
+
+    Attributes:
+        users: final user representations [n_users, D].
+        items: final item representations [n_items, D].
+        behaviour: the ID stream after its encoder and before fusion, (users [n_users, d], items [n_items, d]), from
+            a timing that keeps it apart from the modal streams (``keeps_behaviour``); None otherwise.
+    """
+
+    users: torch.Tensor
+    items: torch.Tensor
+    behaviour: tuple[torch.Tensor, torch.Tensor] | None = None
+
+
 class TimingModule(nn.Module, ABC):
     """Owns the user embeddings and composes encoder and fusion for one model."""
 
     @abstractmethod
-    def forward(self, item_views: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
-        """Item views (name -> [n_items, d], in build order) -> (users [n_users, D], items [n_items, D])."""
+    def forward(self, item_views: dict[str, torch.Tensor]) -> TimingOutput:
+        """Item views (name -> [n_items, d], in build order) -> the final representations (``TimingOutput``)."""
 
     @abstractmethod
     def user_ego(self, users: torch.Tensor) -> torch.Tensor:
@@ -28,9 +45,13 @@ class TimingModule(nn.Module, ABC):
 
 
 class FusionTiming(Component):
-    """Contract: ``build`` returns a ``TimingModule`` for the given ordered view names (``id`` first)."""
+    """Contract: ``build`` returns a ``TimingModule`` for the given ordered view names (``id`` first).
+
+    ``keeps_behaviour`` is True for a timing whose output carries the encoded ID stream (``TimingOutput.behaviour``).
+    """
 
     kind: ClassVar[str] = "timing"
+    keeps_behaviour: ClassVar[bool] = False
 
     @abstractmethod
     def build(self, ctx: BuildContext, views: Sequence[str], encoder: Encoder, fusion: Fusion) -> TimingModule:

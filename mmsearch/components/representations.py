@@ -15,11 +15,14 @@ class Representations:
         users: float [n_users, D].
         items: float [n_items, D].
         item_views: view name (``id`` or a modality) -> item representation of that view before fusion, [n_items, d].
+        behaviour: the encoded ID stream (users [n_users, d], items [n_items, d]) where the timing keeps it apart
+            (``TimingOutput.behaviour``), else None.
     """
 
     users: torch.Tensor
     items: torch.Tensor
     item_views: dict[str, torch.Tensor] = field(default_factory=dict)
+    behaviour: tuple[torch.Tensor, torch.Tensor] | None = None
 
     def score(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
         """Scores of aligned (user, item) pairs: LongTensors [B] -> float [B]."""

@@ -39,8 +39,8 @@ class Recommender(nn.Module):
         views = {"id": ids}
         for modality in self.modalities:
             views[modality] = self.transforms[modality](getattr(self, f"features_{modality}"), ids)
-        users, items = self.timing(views)
-        return Representations(users=users, items=items, item_views=views)
+        encoded = self.timing(views)
+        return Representations(encoded.users, encoded.items, views, encoded.behaviour)
 
     @property
     def views(self) -> list[str]:

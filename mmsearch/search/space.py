@@ -27,7 +27,9 @@ parameters. ``baselines`` lists presets (named models) that the study runs once 
 The space is conditional on the extractor draw. A trial that drew ``off`` for every modality is ID-only: its
 transform, timing and fusion (``MODAL_AXES``) are not suggested (the spec records the first option, which acts on
 nothing), nor are the auxiliary losses that need modal views (``needs_modalities``). An encoder that needs modal
-features cannot be trained without them: such a draw raises ``InactiveDraw`` (a pruned trial; nothing is trained).
+features cannot be trained without them: such a draw raises ``InactiveDraw`` (a pruned trial; nothing is trained). A
+loss that needs the behaviour stream (``needs_behaviour``) is drawn only with a timing that keeps it and a fusion that
+keeps the width.
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ class SearchSpace:
         auxiliaries: auxiliary loss -> its parameters plus ``use`` (whether the trial adds it).
         baselines: presets enqueued once, before sampled trials, as baseline trials of the study.
         modal_only: axis (or ``auxiliary``) -> the listed plugins that need modal views (``needs_modalities``).
+        behaviour_support: ``auxiliary`` -> the listed losses that need the behaviour stream (``needs_behaviour``),
+            ``timing`` -> the listed timings that keep it, ``fusion`` -> the listed fusions that keep the width.
     """
 
     name: str
@@ -81,6 +85,7 @@ class SearchSpace:
     auxiliaries: Options = field(default_factory=dict)
     baselines: tuple[Preset, ...] = ()
     modal_only: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    behaviour_support: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def to_yaml_dict(self) -> dict[str, Any]:
         """The resolved space as plain YAML data (written next to the study)."""
@@ -149,6 +154,13 @@ class SearchSpace:
         """Whether option ``name`` of ``axis`` (or of ``auxiliary``) needs modal views (``modal_only``)."""
         return name in self.modal_only.get(axis, ())
 
+    def _behaviour_available(self, auxiliary: str, components: Mapping[str, ComponentSpec]) -> bool:
+        """False for a loss that needs the behaviour stream drawn with a timing or fusion that cannot give it."""
+        support = self.behaviour_support
+        if auxiliary not in support.get("auxiliary", ()):
+            return True
+        return components["timing"].name in support["timing"] and components["fusion"].name in support["fusion"]
+
     def unused_modalities(self, dataset: Dataset) -> list[str]:
         """Modalities of ``dataset`` that no extractor of this (resolved) space reads."""
         return sorted(set(dataset.modalities) - set(self.extractors))
@@ -178,6 +190,8 @@ class SearchSpace:
         auxiliaries = {}
         for name, params in self.auxiliaries.items():
             if id_only and self.needs_modalities("auxiliary", name):
+                continue
+            if not self._behaviour_available(name, components):
                 continue
             if params[USE].suggest(trial, f"auxiliary.{name}"):
                 chosen = {key: p.suggest(trial, f"auxiliary.{name}.{key}") for key, p in params.items() if key != USE}
@@ -257,7 +271,17 @@ def parse_space(raw: Any, registry: Registry, default_name: str = "space") -> Se
             kind: frozenset(name for name in options if registry.get(kind, name).needs_modalities)
             for kind, options in [*parsed_axes.items(), ("auxiliary", auxiliaries)]
         },
+        behaviour_support=_behaviour_support(registry, parsed_axes, auxiliaries),
     )
+
+
+def _behaviour_support(registry: Registry, axes: Mapping[str, Options], auxiliaries: Options) -> dict[str, frozenset]:
+    """``SearchSpace.behaviour_support`` of the listed plugins (a fusion keeps the width when out_dim(3, d) = d)."""
+    return {
+        "auxiliary": frozenset(n for n in auxiliaries if registry.get("auxiliary", n).needs_behaviour),
+        "timing": frozenset(n for n in axes["timing"] if registry.get("timing", n).keeps_behaviour),
+        "fusion": frozenset(n for n in axes["fusion"] if registry.get("fusion", n)().out_dim(3, 8) == 8),
+    }
 
 
 def _parse_baselines(registry: Registry, raw: Any) -> tuple[Preset, ...]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from mmsearch.components import TrainingBatch
+from mmsearch.components import EpochResampled, TrainingBatch
 from mmsearch.data.dataset import Dataset
 from mmsearch.errors import NonFiniteLossError
 from mmsearch.eval import EarlyStopping, EvalResult, Evaluator, score_by_dot
@@ -156,12 +156,17 @@ def train_epoch(
 ) -> float:
     """One pass over all training positives (epoch number ``epoch``, for messages); returns the mean batch loss.
 
+    Every ``EpochResampled`` submodule of the model and the objective draws its epoch structure first.
+
     Raises:
         NonFiniteLossError: a batch's loss is NaN or infinite (found before its update is applied).
         MemoryCapError: ``memory_cap`` was passed (checked after every batch).
     """
     model.train()
     objective.train()
+    for module in [*model.modules(), *objective.modules()]:
+        if isinstance(module, EpochResampled):
+            module.new_epoch()
     total, batches = 0.0, 0
     for batches, (users, positives, negatives) in enumerate(sampler.epoch(config.batch_size, device), start=1):
         representations = model()

@@ -7,8 +7,14 @@ from mmsearch_builtin.encoders.item_knn import ItemKNNEncoder
 from mmsearch_builtin.encoders.lightgcn import LightGCNPropagation, normalized_interactions
 
 from mmsearch.components import BuildContext
+from mmsearch.model import FeatureCache
 from mmsearch.model.sparse import SparseOperator
+from mmsearch.registry import Registry
+from mmsearch.search.spec import ComponentSpec, TrainConfig, TrialSpec
+from mmsearch.study.execute import build_model
 from mmsearch.testing import tiny_dataset
+from mmsearch.train.sampler import NegativeSampler
+from mmsearch.train.trainer import make_optimizer, train_epoch
 
 
 def context(dataset, dim=8):
@@ -46,18 +52,47 @@ def test_sampling_prefers_low_degree_edges_as_freedoms_multinomial_draw_does():
     assert kept == pytest.approx(reference, abs=0.03)
 
 
-def test_training_forward_propagates_over_a_fresh_pruned_graph():
+def test_each_epoch_propagates_over_its_own_pruned_graph():
     dataset = tiny_dataset()
     ctx = context(dataset)
     module = ItemKNNEncoder(k=3, edge_dropout=0.4).build(ctx, 8).train()
     users, items = torch.randn(dataset.n_users, 8), torch.randn(dataset.n_items, 8)
-    first, second = module(users, items), module(users, items)
     replay = DegreeSensitiveEdgeSampler(ctx.train, 0.4, ctx.seed)
-    for got in (first, second):
+    epochs = []
+    for _ in range(2):
+        module.new_epoch()
+        within = module(users, items), module(users, items)
         pruned = LightGCNPropagation(SparseOperator(replay.sample(), ctx.device), 2)(users, items)
-        torch.testing.assert_close(got[0], pruned[0])
-        torch.testing.assert_close(got[1] - pruned[1], module.item_graph @ items)
-    assert not torch.allclose(first[0], second[0])
+        for got in within:
+            torch.testing.assert_close(got[0], pruned[0])
+            torch.testing.assert_close(got[1] - pruned[1], module.item_graph @ items)
+        epochs.append(within[0])
+    assert not torch.allclose(epochs[0][0], epochs[1][0])
+
+
+def test_the_trainer_draws_one_pruned_graph_per_epoch_not_per_batch():
+    dataset = tiny_dataset()
+    spec = TrialSpec(
+        extractors={m: ComponentSpec("provided") for m in dataset.modalities},
+        transform=ComponentSpec("linear"),
+        encoder=ComponentSpec("item_knn", {"k": 3, "edge_dropout": 0.5}),
+        timing=ComponentSpec("early"),
+        fusion=ComponentSpec("sum"),
+        loss=ComponentSpec("bpr"),
+        train=TrainConfig(batch_size=16),
+        seed=0,
+    )
+    model, objective, _ = build_model(spec, dataset, Registry(), torch.device("cpu"), FeatureCache(None))
+    encoder = model.timing.encoder
+    draws = []
+    sample = encoder.sampler.sample
+    encoder.sampler.sample = lambda: draws.append(1) or sample()
+    sampler = NegativeSampler(dataset.train, 1, seed=0)
+    optimizer = make_optimizer([model, objective], spec.train)
+    for _ in range(3):
+        train_epoch(model, objective, sampler, optimizer, spec.train, torch.device("cpu"))
+    assert dataset.train.nnz > 2 * spec.train.batch_size  # several batches per epoch
+    assert len(draws) == 3
 
 
 def test_eval_mode_is_deterministic_and_uses_the_full_graph():

@@ -65,7 +65,7 @@ def test_item_knn_encoder_adds_item_graph_convolution_to_lightgcn():
         features,
     )
     registry = Registry()
-    encoder = registry.get("encoder", "item_knn")(n_layers=2, item_layers=1, k=3, modality_balance=0.25)
+    encoder = registry.get("encoder", "item_knn")(n_layers=2, item_layers=1, k=3, image_weight=0.25)
     graph = encoder.item_graph(ctx).toarray()
     image, text = (symmetric_normalize(knn_graph(features[m], 3)).toarray() for m in ("image", "text"))
     np.testing.assert_allclose(graph, 0.25 * image + 0.75 * text, rtol=1e-6)
@@ -75,3 +75,17 @@ def test_item_knn_encoder_adds_item_graph_convolution_to_lightgcn():
     expected_users, expected_items = lightgcn(users, items)
     torch.testing.assert_close(got_users, expected_users)
     torch.testing.assert_close(got_items, expected_items + torch.tensor(graph) @ items)
+
+
+def test_self_loops_count_among_the_k_and_weights_are_the_cosines():
+    features = np.random.default_rng(3).normal(size=(12, 4)).astype(np.float32)
+    unit = features / np.linalg.norm(features, axis=1, keepdims=True)
+    similarity = unit @ unit.T
+    graph = knn_graph(features, 3, self_loops=True, weighted=True).toarray()
+    for row in range(12):
+        expected = np.argsort(-similarity[row], kind="stable")[:3]
+        assert row in expected
+        np.testing.assert_allclose(graph[row, expected], similarity[row, expected], rtol=1e-5)
+        assert np.count_nonzero(graph[row]) == 3
+    binary = knn_graph(features, 3, self_loops=True).toarray()
+    np.testing.assert_array_equal(binary, (graph != 0).astype(np.float32))

@@ -18,6 +18,7 @@ from mmsearch.components import (
     FusionTiming,
     Loss,
     TimingModule,
+    TimingOutput,
     Transform,
     WeightedFusionModule,
 )
@@ -241,7 +242,7 @@ class _Unregistered(TimingModule):
         self.encoders = [encoder]  # a plain list: the encoder's module is not registered
 
     def forward(self, item_views):
-        return self.encoders[0](self.users.weight, self.fusion(list(item_views.values())))
+        return TimingOutput(*self.encoders[0](self.users.weight, self.fusion(list(item_views.values()))))
 
     def user_ego(self, users):
         return self.users(users)

@@ -7,7 +7,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from mmsearch.components import BuildContext, Component, TimingModule, WeightedFusionModule
+from mmsearch.components import BuildContext, Component, TimingModule, TimingOutput, WeightedFusionModule
 
 from ._context import Devices
 from ._errors import expect, stage
@@ -31,8 +31,9 @@ def check_encoder(component_class: type[Component], *, devices: Devices = None) 
 
 def check_timing(component_class: type[Component], *, devices: Devices = None) -> None:
     """Timing contract: ``build(ctx, views, encoder, fusion)`` returns a ``TimingModule`` that registers every module
-    it builds from the encoder and fusion, maps item views {name: [n_items, d]} to (users [n_users, D],
-    items [n_items, D]) depending on every view, and whose ``user_ego`` maps LongTensor [B] to [B, *].
+    it builds from the encoder and fusion, maps item views {name: [n_items, d]} to a ``TimingOutput`` with users
+    [n_users, D] and items [n_items, D] depending on every view (and, where ``keeps_behaviour``, the encoded ID stream
+    [n_users, d], [n_items, d]), and whose ``user_ego`` maps LongTensor [B] to [B, *].
 
     Checked with reference partners (a scaling encoder, a weighted sum or concat fusion, each with a parameter) for
     the views ``id``, image, text and for ``id`` alone.
@@ -102,9 +103,15 @@ def _timing_probes(ctx: BuildContext) -> dict[str, Probe]:
             )
             draw = Draw(ctx)
             item_views = {view: draw(ctx.n_items, ctx.embedding_dim) for view in views}
-            users, items = _pair(forward(module, item_views))
+            output = forward(module, item_views)
+            expect(isinstance(output, TimingOutput), f"forward returned {type(output).__name__}, not a TimingOutput")
+            users, items = output.users, output.items
             _expect_rows("users", users, ctx.n_users)
             expect_shape("items", items, (ctx.n_items, users.shape[1]))
+            if getattr(component, "keeps_behaviour", False):
+                expect(output.behaviour is not None, "keeps_behaviour is set but the output carries no behaviour")
+                expect_shape("behaviour users", output.behaviour[0], (ctx.n_users, ctx.embedding_dim))
+                expect_shape("behaviour items", output.behaviour[1], (ctx.n_items, ctx.embedding_dim))
             batch_users = torch.arange(BATCH, device=ctx.device) % ctx.n_users
             ego = stage("user_ego", lambda: module.user_ego(batch_users))
             got = tuple(ego.shape) if isinstance(ego, torch.Tensor) else type(ego).__name__

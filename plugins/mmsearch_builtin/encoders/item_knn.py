@@ -7,34 +7,36 @@ import scipy.sparse as sp
 import torch
 from torch import nn
 
-from mmsearch.components import BuildContext, Encoder
+from mmsearch.components import BuildContext, Encoder, EpochResampled
 from mmsearch.model.knn import knn_graph, symmetric_normalize
 from mmsearch.model.sparse import SparseOperator
-from mmsearch.search.params import FloatParam, IntParam, Param
+from mmsearch.search.params import ChoiceParam, FloatParam, IntParam, Param
 
 from ._edge_dropout import DegreeSensitiveEdgeSampler
 from .lightgcn import LightGCNPropagation, normalized_interactions
 
 
 class ItemKNNEncoder(Encoder):
-    """users, items -> LightGCN(users, items) + (0, S^L items), S the frozen item-item graph.
+    """users, items -> LightGCN(users, items) + (0, S^L items), S the frozen item-item graph (FREEDOM's encoder).
 
-    S = sum_m w_m D^-1/2 G_m D^-1/2 where G_m is the binary cosine kNN graph of modality m's extracted features,
-    built once, sparse and in row chunks (FREEDOM, Zhou & Shen 2023, freezes it after building it from raw features).
-    With exactly two modalities, w = (modality_balance, 1 - modality_balance) in sorted modality order; otherwise the
-    weights are equal. Without modal features S is empty and the encoder equals LightGCN.
+    S = sum_m w_m D^-1/2 G_m D^-1/2 where G_m is the binary cosine kNN graph of modality m's extracted features and D
+    its row sums, built once, sparse and in row chunks (FREEDOM, Zhou & Shen 2023, freezes it after building it from
+    raw features). With exactly two modalities of which one is ``image``, w_image = ``image_weight`` and the other
+    gets 1 - ``image_weight`` (FREEDOM's ``mm_image_weight``, 0.1 against text); otherwise the weights are equal.
+    Without modal features S is empty and the encoder equals LightGCN.
 
-    With ``edge_dropout`` p > 0, every training forward propagates over a fresh subgraph of the user-item graph that
+    With ``edge_dropout`` p > 0, every training epoch propagates over a fresh subgraph of the user-item graph that
     keeps int((1 - p) |E|) edges, drawn without replacement with probability proportional to 1 / sqrt(d_u d_i) and
-    re-normalised (FREEDOM's degree-sensitive edge pruning); evaluation uses the full graph. FREEDOM draws one
-    subgraph per epoch; here every training step draws its own.
+    re-normalised over its own degrees (FREEDOM's degree-sensitive edge pruning, redrawn once per epoch as there);
+    evaluation uses the full graph.
 
     Args:
         n_layers: LightGCN layers on the user-item graph.
         item_layers: convolution layers L on the item-item graph.
         k: neighbours per item.
-        modality_balance: weight of the first of two modalities.
-        edge_dropout: fraction p of user-item edges pruned per training step.
+        self_loops: every item is among its own k neighbours (FREEDOM's top-k includes the item itself).
+        image_weight: weight of the ``image`` graph against the other of two modalities.
+        edge_dropout: fraction p of user-item edges pruned per training epoch.
     """
 
     name = "item_knn"
@@ -46,13 +48,15 @@ class ItemKNNEncoder(Encoder):
         n_layers: int = 2,
         item_layers: int = 1,
         k: int = 10,
-        modality_balance: float = 0.5,
+        self_loops: bool = False,
+        image_weight: float = 0.5,
         edge_dropout: float = 0.0,
     ) -> None:
         self.n_layers = n_layers
         self.item_layers = item_layers
         self.k = k
-        self.modality_balance = modality_balance
+        self.self_loops = self_loops
+        self.image_weight = image_weight
         self.edge_dropout = edge_dropout
 
     @classmethod
@@ -61,7 +65,8 @@ class ItemKNNEncoder(Encoder):
             "n_layers": IntParam(1, 3),
             "item_layers": IntParam(1, 2),
             "k": IntParam(5, 40, log=True),
-            "modality_balance": FloatParam(0.0, 1.0),
+            "self_loops": ChoiceParam((False, True)),
+            "image_weight": FloatParam(0.0, 1.0),
             "edge_dropout": FloatParam(0.0, 0.9),
         }
 
@@ -76,17 +81,18 @@ class ItemKNNEncoder(Encoder):
     def item_graph(self, ctx: BuildContext) -> sp.csr_matrix:
         """The combined normalised item-item graph S, float32 CSR [n_items, n_items]."""
         modalities = sorted(ctx.item_features)
-        if len(modalities) == 2:
-            weights = [self.modality_balance, 1.0 - self.modality_balance]
+        if len(modalities) == 2 and "image" in modalities:
+            weights = [self.image_weight if modality == "image" else 1.0 - self.image_weight for modality in modalities]
         else:
             weights = [1.0 / max(1, len(modalities))] * len(modalities)
         graph = sp.csr_matrix((ctx.n_items, ctx.n_items), dtype=np.float32)
         for modality, weight in zip(modalities, weights):
-            graph = graph + weight * symmetric_normalize(knn_graph(ctx.item_features[modality], self.k))
+            neighbours = knn_graph(ctx.item_features[modality], self.k, self_loops=self.self_loops)
+            graph = graph + weight * symmetric_normalize(neighbours)
         return graph.tocsr()
 
 
-class _ItemKNN(nn.Module):
+class _ItemKNN(nn.Module, EpochResampled):
     def __init__(
         self,
         propagation: LightGCNPropagation,
@@ -99,12 +105,19 @@ class _ItemKNN(nn.Module):
         self.item_graph = item_graph
         self.item_layers = item_layers
         self.sampler = sampler
+        self.pruned: LightGCNPropagation | None = None
+
+    def new_epoch(self) -> None:
+        if self.sampler is not None:
+            pruned = SparseOperator(self.sampler.sample(), self.item_graph.device)
+            self.pruned = LightGCNPropagation(pruned, self.propagation.n_layers)
 
     def forward(self, users: torch.Tensor, items: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         propagation = self.propagation
         if self.training and self.sampler is not None:
-            pruned = SparseOperator(self.sampler.sample(), self.item_graph.device)
-            propagation = LightGCNPropagation(pruned, self.propagation.n_layers)
+            if self.pruned is None:
+                self.new_epoch()
+            propagation = self.pruned
         out_users, out_items = propagation(users, items)
         neighbourhood = items
         for _ in range(self.item_layers):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from mmsearch.components import BuildContext, Encoder, Fusion, FusionTiming, TimingModule
+from mmsearch.components import BuildContext, Encoder, Fusion, FusionTiming, TimingModule, TimingOutput
 
 
 class EarlyFusionTiming(FusionTiming):
@@ -31,9 +31,9 @@ class _Early(TimingModule):
         self.fusion = fusion
         self.encoder = encoder
 
-    def forward(self, item_views: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, item_views: dict[str, torch.Tensor]) -> TimingOutput:
         fused = self.fusion(list(item_views.values()))
-        return self.encoder(self.user_embedding.weight, fused)
+        return TimingOutput(*self.encoder(self.user_embedding.weight, fused))
 
     def user_ego(self, users: torch.Tensor) -> torch.Tensor:
         return self.user_embedding(users)

@@ -7,16 +7,18 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from mmsearch.components import BuildContext, Encoder, Fusion, FusionTiming, TimingModule
+from mmsearch.components import BuildContext, Encoder, Fusion, FusionTiming, TimingModule, TimingOutput
 
 
 class LateFusionTiming(FusionTiming):
     """Per view v: (U_v, I_v) = Encoder_v(user_embedding_v, item_view_v); then U = Fusion_u(U_*), I = Fusion_i(I_*).
 
-    Each view has its own user embedding (a user's preference for that modality) and its own encoder instance.
+    Each view has its own user embedding (a user's preference for that modality) and its own encoder instance. The
+    encoded ID stream (U_id, I_id) is kept as the output's ``behaviour``.
     """
 
     name = "late"
+    keeps_behaviour = True
 
     def build(self, ctx: BuildContext, views: Sequence[str], encoder: Encoder, fusion: Fusion) -> TimingModule:
         dim = ctx.embedding_dim
@@ -42,11 +44,11 @@ class _Late(TimingModule):
         self.user_fusion = user_fusion
         self.item_fusion = item_fusion
 
-    def forward(self, item_views: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, item_views: dict[str, torch.Tensor]) -> TimingOutput:
         encoded = [self.encoders[view](self.user_embeddings[view].weight, items) for view, items in item_views.items()]
         users = self.user_fusion([pair[0] for pair in encoded])
         items = self.item_fusion([pair[1] for pair in encoded])
-        return users, items
+        return TimingOutput(users, items, behaviour=encoded[0])
 
     def user_ego(self, users: torch.Tensor) -> torch.Tensor:
         return torch.cat([embedding(users) for embedding in self.user_embeddings.values()], dim=-1)

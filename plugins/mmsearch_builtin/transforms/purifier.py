@@ -6,6 +6,9 @@ import torch
 from torch import nn
 
 from mmsearch.components import BuildContext, Transform
+from mmsearch.search.params import ChoiceParam, Param
+
+from .linear import FeatureProjection
 
 
 class PurifierTransform(Transform):
@@ -19,25 +22,35 @@ class PurifierTransform(Transform):
 
     The two linear layers have no nonlinearity between them, so the gate's function class equals that of one
     layer ``sigmoid(W features + b)``; the factorised form is kept because it is MGCN's parametrisation, which
-    trains differently. Differences from MGCN's reference code: weights are Xavier-uniform with zero biases (MGCN
-    keeps PyTorch's default ``nn.Linear`` init), and the raw features are fixed model buffers, whereas MGCN fine-tunes
-    them as a trainable embedding.
+    trains differently. With ``tune_features`` the features are trained from their extracted values, as MGCN's
+    unfrozen feature embeddings are (see ``linear``). Difference from MGCN's reference code: weights are
+    Xavier-uniform with zero biases (MGCN keeps PyTorch's default ``nn.Linear`` init).
+
+    Args:
+        tune_features: learn per-item offsets of the features (``linear``'s delta).
     """
 
     name = "purifier"
 
+    def __init__(self, *, tune_features: bool = False) -> None:
+        self.tune_features = tune_features
+
+    @classmethod
+    def search_space(cls) -> dict[str, Param]:
+        return {"tune_features": ChoiceParam((False, True))}
+
     def build(self, ctx: BuildContext, in_dim: int) -> nn.Module:
-        return _Purifier(in_dim, ctx.embedding_dim).to(ctx.device)
+        projection = FeatureProjection(ctx.n_items, in_dim, ctx.embedding_dim, self.tune_features)
+        return _Purifier(projection, ctx.embedding_dim).to(ctx.device)
 
 
 class _Purifier(nn.Module):
-    def __init__(self, in_dim: int, dim: int) -> None:
+    def __init__(self, projection: FeatureProjection, dim: int) -> None:
         super().__init__()
-        self.projection = nn.Linear(in_dim, dim)
+        self.projection = projection
         self.gate = nn.Linear(dim, dim)
-        for layer in (self.projection, self.gate):
-            nn.init.xavier_uniform_(layer.weight)
-            nn.init.zeros_(layer.bias)
+        nn.init.xavier_uniform_(self.gate.weight)
+        nn.init.zeros_(self.gate.bias)
 
     def forward(self, features: torch.Tensor, item_ids: torch.Tensor) -> torch.Tensor:
         return item_ids * torch.sigmoid(self.gate(self.projection(features)))
