@@ -23,9 +23,13 @@ class WeightedFusionModule(nn.Module, ABC):
 class Fusion(Component):
     """Contract: ``build`` returns a module whose forward takes a list of ``n_views`` tensors [n, dim] (in a fixed view
     order) and returns one tensor [n, out_dim(n_views, dim)].
+
+    ``first_view_only`` is True for a fusion that passes the first view (``id``) on and leaves the others out of the
+    scores by design (modalities then act through graphs and auxiliary losses); every other fusion uses every view.
     """
 
     kind: ClassVar[str] = "fusion"
+    first_view_only: ClassVar[bool] = False
 
     @abstractmethod
     def out_dim(self, n_views: int, dim: int) -> int:

@@ -22,7 +22,8 @@ def check_loss(component_class: type[Component], *, devices: Devices = None) -> 
 
 def check_auxiliary(component_class: type[Component], *, devices: Devices = None) -> None:
     """Auxiliary contract: ``build(ctx, views)`` returns an ``AuxiliaryModule`` mapping (representations, batch) to
-    a scalar, with ``last_terms`` a dict of finite floats. With the views ``id``, image, text the scalar depends on
+    a scalar, with ``last_terms`` a dict of finite floats. The representations carry a behaviour stream (as from a
+    timing that keeps one) and item views. With the views ``id``, image, text the scalar depends on
     the representations and trains every parameter; with ``id`` alone it need only be a finite scalar.
     """
     check_modules("auxiliary", component_class, _auxiliary_probes, devices)
@@ -55,8 +56,12 @@ def _auxiliary_probes(ctx: BuildContext) -> dict[str, Probe]:
             dim = ctx.embedding_dim
             leaves = {"users": draw(ctx.n_users, dim), "items": draw(ctx.n_items, dim)}
             leaves |= {f"item_views[{view}]": draw(ctx.n_items, dim) for view in views}
+            leaves |= {"behaviour users": draw(ctx.n_users, dim), "behaviour items": draw(ctx.n_items, dim)}
             representations = Representations(
-                leaves["users"], leaves["items"], {view: leaves[f"item_views[{view}]"] for view in views}
+                leaves["users"],
+                leaves["items"],
+                {view: leaves[f"item_views[{view}]"] for view in views},
+                (leaves["behaviour users"], leaves["behaviour items"]),
             )
             value = forward(module, representations, _batch(ctx))
             expect_shape("loss", value, ())

@@ -43,7 +43,7 @@ def check_timing(component_class: type[Component], *, devices: Devices = None) -
 
 def check_fusion(component_class: type[Component], *, devices: Devices = None) -> None:
     """Fusion contract: ``build(ctx, n_views, dim)`` maps a list of ``n_views`` tensors [n, dim] to
-    [n, out_dim(n_views, dim)] depending on every view; a ``WeightedFusionModule``'s ``view_weights()`` is a detached
+    [n, out_dim(n_views, dim)] depending on every view (on the first, for a ``first_view_only`` fusion); a ``WeightedFusionModule``'s ``view_weights()`` is a detached
     [n_views] of non-negative weights summing to one. Checked for 3 views and for 1 (where parameters may be idle).
     """
     check_modules("fusion", component_class, _fusion_probes, devices)
@@ -138,7 +138,8 @@ def _fusion_probes(ctx: BuildContext) -> dict[str, Probe]:
             expect_shape("fused", fused, (ctx.n_items, width))
             if isinstance(module, WeightedFusionModule):
                 _check_view_weights(stage("view_weights", module.view_weights), n_views, ctx.device)
-            inputs = {f"view {index}": view for index, view in enumerate(views)}
+            used = views[:1] if getattr(component, "first_view_only", False) else views
+            inputs = {f"view {index}": view for index, view in enumerate(used)}
             return module, Outcome({"fused": fused}, inputs=inputs, trains=n_views > 1)
 
         return probe

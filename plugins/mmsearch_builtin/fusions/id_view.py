@@ -17,6 +17,7 @@ class IDViewFusion(Fusion):
     """
 
     name = "id_view"
+    first_view_only = True
 
     def out_dim(self, n_views: int, dim: int) -> int:
         return dim

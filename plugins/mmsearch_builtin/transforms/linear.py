@@ -34,15 +34,14 @@ class LinearTransform(Transform):
         return FeatureProjection(ctx.n_items, in_dim, ctx.embedding_dim, self.tune_features).to(ctx.device)
 
 
-class FeatureProjection(nn.Module):
+class FeatureProjection(nn.Linear):
     """features [n_items, in_dim] -> (features + delta) @ W + b [n_items, out_dim]; delta learned when ``tune``."""
 
     def __init__(self, n_items: int, in_dim: int, out_dim: int, tune: bool) -> None:
-        super().__init__()
-        self.projection = nn.Linear(in_dim, out_dim)
-        nn.init.xavier_uniform_(self.projection.weight)
-        nn.init.zeros_(self.projection.bias)
+        super().__init__(in_dim, out_dim)
+        nn.init.xavier_uniform_(self.weight)
+        nn.init.zeros_(self.bias)
         self.offsets = nn.Parameter(torch.zeros(n_items, in_dim)) if tune else None
 
     def forward(self, features: torch.Tensor, item_ids: torch.Tensor | None = None) -> torch.Tensor:
-        return self.projection(features if self.offsets is None else features + self.offsets)
+        return super().forward(features if self.offsets is None else features + self.offsets)
