@@ -52,7 +52,7 @@ def test_every_preset_is_a_point_of_the_full_space_and_its_parameters_draw_it(na
 
 def test_a_preset_outside_the_space_has_no_parameters():
     space = parse_space(tiny_space(), REGISTRY).for_dataset(DATASET, REGISTRY)
-    assert point_params(space, preset_spec(PRESETS["mgcn"], space, DATASET, REGISTRY, 0), REGISTRY) is None  # item_knn
+    assert point_params(space, preset_spec(PRESETS["mgcn"], space, DATASET, REGISTRY, 0), REGISTRY) is None  # two_stream
     # LightGCN trains at lr 1e-3, outside the searched range 0.01-0.05
     assert point_params(space, preset_spec(PRESETS["lightgcn"], space, DATASET, REGISTRY, 0), REGISTRY) is None
     space = parse_space(tiny_space(lr=1.0e-3), REGISTRY).for_dataset(DATASET, REGISTRY)
@@ -71,4 +71,4 @@ def test_a_baseline_inside_the_space_records_its_parameters_and_one_outside_runs
     assert inside.user_attrs["preset_in_space"] and inside.params["encoder"] == "lightgcn"
     assert inside.user_attrs["spec"]["encoder"]["name"] == "lightgcn"
     assert not outside.user_attrs["preset_in_space"] and outside.params == {}
-    assert outside.user_attrs["spec"]["encoder"]["name"] == "item_knn"
+    assert outside.user_attrs["spec"]["timing"]["name"] == "two_stream"
