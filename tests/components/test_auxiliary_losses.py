@@ -108,7 +108,7 @@ def test_sand_acts_on_the_halves_the_scores_use_so_it_cannot_collapse_beside_the
     assert loss.item() == pytest.approx(expected.item(), rel=1e-5)
     # and the halves are what the model scores with: zeroing either half of a view changes the scores
     scores = representations.score(users, items).detach()
-    projection = model.transforms["image"].projection
+    projection = model.transforms["image"]
     for columns in (slice(0, 8), slice(8, 16)):
         with torch.no_grad():
             saved = projection.weight[columns].clone(), projection.bias[columns].clone()

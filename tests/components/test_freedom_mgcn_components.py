@@ -76,7 +76,7 @@ def test_behaviour_aware_fusion_matches_mgcns_fuser(ctx):
     module = BehaviourAwareFusion().build(ctx, 3, 8)
     generator = torch.Generator().manual_seed(2)
     behaviour, image, text = (torch.randn(40, 8, generator=generator) for _ in range(3))
-    query = lambda x: module.query[2](torch.tanh(module.query[0](x)))  # noqa: E731
+    query = lambda x: module.attention.query(torch.tanh(module.attention.key(x)))  # noqa: E731
     attention = torch.softmax(torch.cat([query(image), query(text)], dim=1), dim=1)
     common = attention[:, :1] * image + attention[:, 1:] * text
     prefer = [torch.sigmoid(layer(behaviour)) for layer in module.preferences]
@@ -169,3 +169,41 @@ def test_knn_graph_of_the_two_stream_timing_is_built_from_each_modality_alone(ct
     expected = symmetric_normalize(knn_graph(ctx.item_features["image"], 3)).toarray()
     probe = torch.eye(40)
     np.testing.assert_allclose((timing.item_graphs["image"] @ probe).numpy(), expected, rtol=1e-6)
+
+
+def test_lightgcn_can_sum_its_layers_over_unit_length_inputs(ctx):
+    users, items = torch.randn(ctx.n_users, 8), torch.randn(40, 8)
+    mean = LightGCNEncoder(n_layers=2).build(ctx, 8)
+    summed = LightGCNEncoder(n_layers=2, combine="sum", normalize_inputs=True).build(ctx, 8)
+    unit = functional.normalize(users, dim=-1), functional.normalize(items, dim=-1)
+    for got, want in zip(summed(users, items), mean(*unit)):
+        torch.testing.assert_close(got, 3 * want)
+
+
+def test_item_knn_can_convolve_the_propagated_items(ctx):
+    from mmsearch_builtin.encoders.item_knn import ItemKNNEncoder
+
+    ctx = with_features(ctx)
+    users, items = torch.randn(ctx.n_users, 8), torch.randn(40, 8)
+    encoder = ItemKNNEncoder(k=3, graph_on="output", combine="sum", normalize_inputs=True)
+    module = encoder.build(ctx, 8)
+    propagated = LightGCNEncoder(n_layers=2, combine="sum", normalize_inputs=True).build(ctx, 8)(users, items)
+    graph = torch.tensor(encoder.item_graph(ctx).toarray())
+    got_users, got_items = module(users, items)
+    torch.testing.assert_close(got_users, propagated[0])
+    torch.testing.assert_close(got_items, propagated[1] + graph @ propagated[1])
+    with pytest.raises(ValueError, match="graph_on"):
+        ItemKNNEncoder(graph_on="both").build(ctx, 8)
+
+
+def test_late_timing_without_the_id_view_encodes_and_fuses_the_modal_views_only(ctx):
+    from mmsearch_builtin.fusions.concat import ConcatFusion
+    from mmsearch_builtin.timings.late import LateFusionTiming
+
+    views = {name: torch.randn(40, 8) for name in ("id", "image", "text")}
+    module = LateFusionTiming(with_id=False).build(ctx, list(views), LightGCNEncoder(), ConcatFusion())
+    out = module(views)
+    assert list(module.encoders) == ["image", "text"] and out.behaviour is None
+    expected = [module.encoders[v](module.user_embeddings[v].weight, views[v]) for v in ("image", "text")]
+    torch.testing.assert_close(out.items, torch.cat([expected[0][1], expected[1][1]], dim=1))
+    torch.testing.assert_close(out.users, torch.cat([expected[0][0], expected[1][0]], dim=1))

@@ -6,6 +6,7 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 from torch import nn
+from torch.nn import functional
 
 from mmsearch.components import BuildContext, Encoder, EpochResampled
 from mmsearch.model.knn import knn_graph, symmetric_normalize
@@ -15,9 +16,12 @@ from mmsearch.search.params import ChoiceParam, FloatParam, IntParam, Param
 from ._edge_dropout import DegreeSensitiveEdgeSampler
 from .lightgcn import LightGCNPropagation, normalized_interactions
 
+GRAPH_INPUTS = ("input", "output")
+
 
 class ItemKNNEncoder(Encoder):
-    """users, items -> LightGCN(users, items) + (0, S^L items), S the frozen item-item graph (FREEDOM's encoder).
+    """users, items -> LightGCN(users, items) + (0, S^L x), S the frozen item-item graph (FREEDOM's encoder), x the
+    input items (``graph_on = input``, FREEDOM) or LightGCN's output items (``output``, DRAGON and SAND).
 
     S = sum_m w_m D^-1/2 G_m D^-1/2 where G_m is the binary cosine kNN graph of modality m's extracted features and D
     its row sums, built once, sparse and in row chunks (FREEDOM, Zhou & Shen 2023, freezes it after building it from
@@ -30,6 +34,8 @@ class ItemKNNEncoder(Encoder):
     re-normalised over its own degrees (FREEDOM's degree-sensitive edge pruning, redrawn once per epoch as there);
     evaluation uses the full graph.
 
+    ``combine`` and ``normalize_inputs`` are LightGCN's (see ``lightgcn``); normalised inputs feed the item graph too.
+
     Args:
         n_layers: LightGCN layers on the user-item graph.
         item_layers: convolution layers L on the item-item graph.
@@ -37,6 +43,9 @@ class ItemKNNEncoder(Encoder):
         self_loops: every item is among its own k neighbours (FREEDOM's top-k includes the item itself).
         image_weight: weight of the ``image`` graph against the other of two modalities.
         edge_dropout: fraction p of user-item edges pruned per training epoch.
+        graph_on: ``input`` or ``output``: what the item graph convolves.
+        combine: ``mean`` or ``sum`` of LightGCN's layer outputs.
+        normalize_inputs: scale the input rows to unit length first.
     """
 
     name = "item_knn"
@@ -51,6 +60,9 @@ class ItemKNNEncoder(Encoder):
         self_loops: bool = False,
         image_weight: float = 0.5,
         edge_dropout: float = 0.0,
+        graph_on: str = "input",
+        combine: str = "mean",
+        normalize_inputs: bool = False,
     ) -> None:
         self.n_layers = n_layers
         self.item_layers = item_layers
@@ -58,6 +70,9 @@ class ItemKNNEncoder(Encoder):
         self.self_loops = self_loops
         self.image_weight = image_weight
         self.edge_dropout = edge_dropout
+        self.graph_on = graph_on
+        self.combine = combine
+        self.normalize_inputs = normalize_inputs
 
     @classmethod
     def search_space(cls) -> dict[str, Param]:
@@ -68,15 +83,19 @@ class ItemKNNEncoder(Encoder):
             "self_loops": ChoiceParam((False, True)),
             "image_weight": FloatParam(0.0, 1.0),
             "edge_dropout": FloatParam(0.0, 0.9),
+            "graph_on": ChoiceParam(GRAPH_INPUTS),
         }
 
     def build(self, ctx: BuildContext, dim: int) -> nn.Module:
         if not 0.0 <= self.edge_dropout < 1.0:
             raise ValueError(f"{self.name}: edge_dropout must lie in [0, 1), got {self.edge_dropout}")
+        if self.graph_on not in GRAPH_INPUTS:
+            raise ValueError(f"{self.name}: graph_on must be one of {', '.join(GRAPH_INPUTS)}, got '{self.graph_on}'")
         interactions = SparseOperator(normalized_interactions(ctx.train), ctx.device)
         item_graph = SparseOperator(self.item_graph(ctx), ctx.device)
         sampler = DegreeSensitiveEdgeSampler(ctx.train, self.edge_dropout, ctx.seed) if self.edge_dropout else None
-        return _ItemKNN(LightGCNPropagation(interactions, self.n_layers), item_graph, self.item_layers, sampler)
+        propagation = LightGCNPropagation(interactions, self.n_layers, self.combine, self.normalize_inputs)
+        return _ItemKNN(propagation, item_graph, self.item_layers, sampler, self.graph_on == "output")
 
     def item_graph(self, ctx: BuildContext) -> sp.csr_matrix:
         """The combined normalised item-item graph S, float32 CSR [n_items, n_items]."""
@@ -99,18 +118,20 @@ class _ItemKNN(nn.Module, EpochResampled):
         item_graph: SparseOperator,
         item_layers: int,
         sampler: DegreeSensitiveEdgeSampler | None,
+        graph_on_output: bool,
     ) -> None:
         super().__init__()
         self.propagation = propagation
         self.item_graph = item_graph
         self.item_layers = item_layers
         self.sampler = sampler
+        self.graph_on_output = graph_on_output
         self.pruned: LightGCNPropagation | None = None
 
     def new_epoch(self) -> None:
         if self.sampler is not None:
             pruned = SparseOperator(self.sampler.sample(), self.item_graph.device)
-            self.pruned = LightGCNPropagation(pruned, self.propagation.n_layers)
+            self.pruned = self.propagation.with_graph(pruned)
 
     def forward(self, users: torch.Tensor, items: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         propagation = self.propagation
@@ -119,7 +140,10 @@ class _ItemKNN(nn.Module, EpochResampled):
                 self.new_epoch()
             propagation = self.pruned
         out_users, out_items = propagation(users, items)
-        neighbourhood = items
+        if self.graph_on_output:
+            neighbourhood = out_items
+        else:
+            neighbourhood = functional.normalize(items, dim=-1) if propagation.normalize_inputs else items
         for _ in range(self.item_layers):
             neighbourhood = self.item_graph @ neighbourhood
         return out_users, out_items + neighbourhood

@@ -7,12 +7,14 @@ from torch import nn
 
 from mmsearch.components import BuildContext, Fusion
 
+from ._attention import EntityViewAttention
+
 
 class BehaviourAwareFusion(Fusion):
     """fused = C + (sum_m s_m + common) / (n + 1) for the behaviour view C = views[0] and modal views M_1..M_n.
 
-    common = sum_m a_m M_m with a = softmax_m(q(M_m)), q = Linear(d, d) -> tanh -> Linear(d, 1, no bias) shared by
-    the modalities (attention per row); s_m = sigmoid(W_m C + b_m) * (M_m - common), the modality-specific part
+    common = sum_m a_m M_m with a = softmax_m(q^T tanh(W M_m + b)) shared by the modalities (the per-entity view
+    attention of the attentive fusions, which is MGCN's); s_m = sigmoid(W_m C + b_m) * (M_m - common), the modality-specific part
     gated by the behaviour (MGCN's behaviour-aware fuser, Yu et al., 2023, whose ``side`` is fused - C). With one
     view, fused = C. Widths stay ``dim``.
     """
@@ -29,20 +31,18 @@ class BehaviourAwareFusion(Fusion):
 class _BehaviourAware(nn.Module):
     def __init__(self, n_modal: int, dim: int) -> None:
         super().__init__()
-        self.query = nn.Sequential(nn.Linear(dim, dim), nn.Tanh(), nn.Linear(dim, 1, bias=False))
+        self.attention = EntityViewAttention(dim)
         self.preferences = nn.ModuleList(nn.Linear(dim, dim) for _ in range(n_modal))
-        for layer in [self.query[0], self.query[2], *self.preferences]:
+        for layer in self.preferences:
             nn.init.xavier_uniform_(layer.weight)
-            if layer.bias is not None:
-                nn.init.zeros_(layer.bias)
+            nn.init.zeros_(layer.bias)
 
     def forward(self, views: list[torch.Tensor]) -> torch.Tensor:
         behaviour, modal = views[0], views[1:]
         if not modal:
             return behaviour
-        stacked = torch.stack(modal, dim=1)
-        attention = torch.softmax(self.query(stacked), dim=1)
-        common = (attention * stacked).sum(dim=1)
+        stacked = torch.stack(modal)
+        common = (self.attention(stacked) * stacked).sum(dim=0)
         specific = sum(
             torch.sigmoid(preference(behaviour)) * (view - common) for preference, view in zip(self.preferences, modal)
         )

@@ -14,14 +14,24 @@ class LateFusionTiming(FusionTiming):
     """Per view v: (U_v, I_v) = Encoder_v(user_embedding_v, item_view_v); then U = Fusion_u(U_*), I = Fusion_i(I_*).
 
     Each view has its own user embedding (a user's preference for that modality) and its own encoder instance. The
-    encoded ID stream (U_id, I_id) is kept as the output's ``behaviour``.
+    encoded ID stream (U_id, I_id) is kept as the output's ``behaviour``. Without ``with_id`` only the modal views
+    are encoded and fused (DRAGON and SAND have no item ID embedding); the output then keeps no behaviour stream,
+    and with no modal view at all the ID view is used.
+
+    Args:
+        with_id: encode and fuse the ID view too.
     """
 
     name = "late"
     keeps_behaviour = True
 
+    def __init__(self, *, with_id: bool = True) -> None:
+        self.with_id = with_id
+
     def build(self, ctx: BuildContext, views: Sequence[str], encoder: Encoder, fusion: Fusion) -> TimingModule:
         dim = ctx.embedding_dim
+        if not self.with_id and len(views) > 1:
+            views = [view for view in views if view != "id"]
         user_embeddings = nn.ModuleDict()
         for view in views:
             user_embeddings[view] = nn.Embedding(ctx.n_users, dim)
@@ -45,10 +55,10 @@ class _Late(TimingModule):
         self.item_fusion = item_fusion
 
     def forward(self, item_views: dict[str, torch.Tensor]) -> TimingOutput:
-        encoded = [self.encoders[view](self.user_embeddings[view].weight, items) for view, items in item_views.items()]
-        users = self.user_fusion([pair[0] for pair in encoded])
-        items = self.item_fusion([pair[1] for pair in encoded])
-        return TimingOutput(users, items, behaviour=encoded[0])
+        encoded = {view: self.encoders[view](self.user_embeddings[view].weight, item_views[view]) for view in self.encoders}
+        users = self.user_fusion([pair[0] for pair in encoded.values()])
+        items = self.item_fusion([pair[1] for pair in encoded.values()])
+        return TimingOutput(users, items, behaviour=encoded.get("id"))
 
     def user_ego(self, users: torch.Tensor) -> torch.Tensor:
         return torch.cat([embedding(users) for embedding in self.user_embeddings.values()], dim=-1)
