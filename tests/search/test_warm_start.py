@@ -52,7 +52,8 @@ def test_every_preset_is_a_point_of_the_full_space_and_its_parameters_draw_it(na
 
 def test_a_preset_outside_the_space_has_no_parameters():
     space = parse_space(tiny_space(), REGISTRY).for_dataset(DATASET, REGISTRY)
-    assert point_params(space, preset_spec(PRESETS["mgcn"], space, DATASET, REGISTRY, 0), REGISTRY) is None  # two_stream
+    mgcn = preset_spec(PRESETS["mgcn"], space, DATASET, REGISTRY, 0)
+    assert point_params(space, mgcn, REGISTRY) is None  # two_stream
     # LightGCN trains at lr 1e-3, outside the searched range 0.01-0.05
     assert point_params(space, preset_spec(PRESETS["lightgcn"], space, DATASET, REGISTRY, 0), REGISTRY) is None
     space = parse_space(tiny_space(lr=1.0e-3), REGISTRY).for_dataset(DATASET, REGISTRY)

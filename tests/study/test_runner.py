@@ -199,8 +199,16 @@ def test_baseline_presets_are_enqueued_once_and_run_as_specified(tmp_path):
     assert specs[1]["fusion"]["name"] == "concat" and set(specs[1]["extractors"]) == {"image", "text"}
     assert specs[2]["encoder"] == {
         "name": "item_knn",
-        "params": {"n_layers": 2, "item_layers": 1, "k": 10, "edge_dropout": 0.8},
+        "params": {
+            "n_layers": 2,
+            "item_layers": 1,
+            "k": 10,
+            "self_loops": True,
+            "image_weight": 0.1,
+            "edge_dropout": 0.8,
+        },
     }
+    assert specs[2]["fusion"]["name"] == "id_view" and set(specs[2]["auxiliaries"]) == {"modal_bpr"}
     assert specs[0]["train"]["max_epochs"] == SPACE["train"]["max_epochs"]  # the space's fixed budget
     assert study.trials[1].user_attrs["label"].startswith("[vbpr] mf|early|concat")
     resumed = run_study(dataset, parse_space(raw, REGISTRY), REGISTRY, CPU, options(tmp_path, 5))

@@ -43,7 +43,8 @@ def check_timing(component_class: type[Component], *, devices: Devices = None) -
 
 def check_fusion(component_class: type[Component], *, devices: Devices = None) -> None:
     """Fusion contract: ``build(ctx, n_views, dim)`` maps a list of ``n_views`` tensors [n, dim] to
-    [n, out_dim(n_views, dim)] depending on every view (on the first, for a ``first_view_only`` fusion); a ``WeightedFusionModule``'s ``view_weights()`` is a detached
+    [n, out_dim(n_views, dim)] depending on every view (on the first, for a ``first_view_only`` fusion); a
+    ``WeightedFusionModule``'s ``view_weights()`` is a detached
     [n_views] of non-negative weights summing to one. Checked for 3 views and for 1 (where parameters may be idle).
     """
     check_modules("fusion", component_class, _fusion_probes, devices)

@@ -52,7 +52,9 @@ class _SideInfoNCE(AuxiliaryModule):
 
     def forward(self, representations: Representations, batch: TrainingBatch) -> torch.Tensor:
         if representations.behaviour is None:
-            raise ValueError("side_infonce: the timing keeps no behaviour stream (use two_stream, or late with the ID view)")
+            raise ValueError(
+                "side_infonce: the timing keeps no behaviour stream (use two_stream, or late with the ID view)"
+            )
         behaviour_users, behaviour_items = representations.behaviour
         if behaviour_users.shape[1] != representations.users.shape[1]:
             raise ValueError(

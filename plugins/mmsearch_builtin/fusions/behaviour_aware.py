@@ -14,9 +14,9 @@ class BehaviourAwareFusion(Fusion):
     """fused = C + (sum_m s_m + common) / (n + 1) for the behaviour view C = views[0] and modal views M_1..M_n.
 
     common = sum_m a_m M_m with a = softmax_m(q^T tanh(W M_m + b)) shared by the modalities (the per-entity view
-    attention of the attentive fusions, which is MGCN's); s_m = sigmoid(W_m C + b_m) * (M_m - common), the modality-specific part
-    gated by the behaviour (MGCN's behaviour-aware fuser, Yu et al., 2023, whose ``side`` is fused - C). With one
-    view, fused = C. Widths stay ``dim``.
+    attention of the attentive fusions, which is MGCN's); s_m = sigmoid(W_m C + b_m) * (M_m - common), the
+    modality-specific part gated by the behaviour (MGCN's behaviour-aware fuser, Yu et al., 2023, whose ``side`` is
+    fused - C). With one view, fused = C. Widths stay ``dim``.
     """
 
     name = "behaviour_aware"

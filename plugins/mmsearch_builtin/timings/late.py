@@ -55,7 +55,10 @@ class _Late(TimingModule):
         self.item_fusion = item_fusion
 
     def forward(self, item_views: dict[str, torch.Tensor]) -> TimingOutput:
-        encoded = {view: self.encoders[view](self.user_embeddings[view].weight, item_views[view]) for view in self.encoders}
+        encoded = {
+            view: encoder(self.user_embeddings[view].weight, item_views[view])
+            for view, encoder in self.encoders.items()
+        }
         users = self.user_fusion([pair[0] for pair in encoded.values()])
         items = self.item_fusion([pair[1] for pair in encoded.values()])
         return TimingOutput(users, items, behaviour=encoded.get("id"))

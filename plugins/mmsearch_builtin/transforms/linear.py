@@ -6,7 +6,6 @@ import torch
 from torch import nn
 
 from mmsearch.components import BuildContext, Transform
-from mmsearch.search.params import ChoiceParam, Param
 
 
 class LinearTransform(Transform):
@@ -25,10 +24,6 @@ class LinearTransform(Transform):
 
     def __init__(self, *, tune_features: bool = False) -> None:
         self.tune_features = tune_features
-
-    @classmethod
-    def search_space(cls) -> dict[str, Param]:
-        return {"tune_features": ChoiceParam((False, True))}
 
     def build(self, ctx: BuildContext, in_dim: int) -> nn.Module:
         return FeatureProjection(ctx.n_items, in_dim, ctx.embedding_dim, self.tune_features).to(ctx.device)
