@@ -23,7 +23,7 @@ from mmsearch.study import counted_trials, open_storage
 
 SPACES = Path(__file__).resolve().parents[2] / "spaces"
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-EPOCHS = 20
+EPOCHS = 60
 BUDGET = 8
 
 

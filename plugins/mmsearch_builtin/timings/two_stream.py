@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import scipy.sparse as sp
 import torch
 from torch import nn
 
@@ -63,7 +64,7 @@ class TwoStreamTiming(FusionTiming):
             item_layers=self.item_layers,
         ).to(ctx.device)
 
-    def _neighbours(self, ctx: BuildContext, modality: str):
+    def _neighbours(self, ctx: BuildContext, modality: str) -> sp.csr_matrix:
         return knn_graph(ctx.item_features[modality], self.k, self_loops=self.self_loops, weighted=self.weighted)
 
 
