@@ -122,21 +122,21 @@ def with_sand(base: Preset, name: str, description: str) -> Preset:
 SAND = Preset(
     name="sand",
     description=(
-        "SAND (arXiv 2406.08270), the paper's own model as its released code builds it (DRAGON without the "
-        "user-user graph): no item ID embedding; per modality the view MLP(f_m) (raw features -> 256, leaky ReLU "
-        "-> 64), whose first half is the generic and second half the unique part (eq. 15), propagated with its "
-        "own user preference embedding by a 2-layer GCN over the user-item graph (rows scaled to unit length "
-        "first, sum of layers 0..2, D^-1/2 A D^-1/2); users = [U_image ; U_other], items = [I_image ; I_other] + "
-        "one convolution over the frozen item-item graph (per modality the binary cosine top-10 graph of the raw "
-        "features, the item itself included, D^-1/2 G D^-1/2, mixed image 0.1 / other modality 0.9); loss BPR + "
-        "0.012 SoloSim(generic halves, tau 0.2) + 0.006 sum over modalities of CLUB(generic, unique), CLUB "
-        "networks trained 50 Adam steps at lr 1e-4 per batch; no L2; Adam at lr 1e-4. Differs from the code: "
-        "its splitter's affine d_m -> d_m layer is folded into the MLP's first layer (the same function class), "
-        "so the halves are those of the 64-wide view the paper's eq. 15 scores, not of the affine layer's output; "
-        "the SAND terms act on the halves themselves (no projection heads; see the sand auxiliary) over the "
-        "batch's positive items; no per-user modality weights (DRAGON's w_u, which rescale each modality's user "
-        "vector); BPR with the natural log (the code: log2, i.e. the main loss x 1.44 against alpha and beta); "
-        "weights are Xavier-initialised."
+        "SAND (arXiv 2406.08270), the paper's own model as its released code builds it (DRAGON without the user-user "
+        "graph): no item ID embedding; per modality the view MLP(f_m) (raw features -> 256, leaky ReLU -> 64), whose "
+        "first half is the generic and second half the unique part (eq. 15), propagated with its own user preference "
+        "embedding by a 2-layer GCN over the user-item graph (rows scaled to unit length first, sum of layers 0..2, "
+        "D^-1/2 A D^-1/2); users = [U_m]_m, items = [I_m]_m (concatenated over the modalities) + one convolution of "
+        "the items over the frozen item-item graph (per modality the binary cosine top-10 graph of the raw features, "
+        "the item itself included, D^-1/2 G D^-1/2, mixed image 0.1 / other modality 0.9); loss BPR + 0.012 "
+        "SoloSim(generic halves, tau 0.2) + 0.006 sum over modalities of CLUB(generic, unique), CLUB networks trained"
+        " 50 Adam steps at lr 1e-4 per batch; no L2; Adam at lr 1e-4. Differs from the code: its splitter's affine "
+        "d_m -> d_m layer is folded into the MLP's first layer (the same function class), so the halves are those of "
+        "the 64-wide view the paper's eq. 15 scores, not of the affine layer's output; the SAND terms act on the "
+        "halves themselves (no projection heads; see the sand auxiliary) over the batch's positive items, the CLUB "
+        "bounds summed over modalities as eq. 17 (the code: their mean); no per-user modality weights (DRAGON's w_u, "
+        "which rescale each modality's user vector); BPR with the natural log (the code: log2, i.e. the main loss x "
+        "1.44 against alpha and beta); weights are Xavier-initialised."
     ),
     transform=C("mlp", {"hidden": 256, "activation": "leaky_relu", "dropout": 0.0}),
     encoder=C(
