@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import torch
 from torch import nn
@@ -52,6 +52,11 @@ class FusionTiming(Component):
 
     kind: ClassVar[str] = "timing"
     keeps_behaviour: ClassVar[bool] = False
+
+    @classmethod
+    def keeps_behaviour_with(cls, params: Mapping[str, Any]) -> bool:
+        """Whether the timing built with ``params`` keeps the behaviour stream (by default ``keeps_behaviour``)."""
+        return cls.keeps_behaviour
 
     @abstractmethod
     def build(self, ctx: BuildContext, views: Sequence[str], encoder: Encoder, fusion: Fusion) -> TimingModule:

@@ -34,7 +34,7 @@ keeps the width.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,7 +75,8 @@ class SearchSpace:
         baselines: presets enqueued once, before sampled trials, as baseline trials of the study.
         modal_only: axis (or ``auxiliary``) -> the listed plugins that need modal views (``needs_modalities``).
         behaviour_support: ``auxiliary`` -> the listed losses that need the behaviour stream (``needs_behaviour``),
-            ``timing`` -> the listed timings that keep it, ``fusion`` -> the listed fusions that keep the width.
+            ``fusion`` -> the listed fusions that keep the width.
+        keeps_behaviour: listed timing -> whether it keeps the behaviour stream with given parameters.
     """
 
     name: str
@@ -86,6 +87,7 @@ class SearchSpace:
     baselines: tuple[Preset, ...] = ()
     modal_only: Mapping[str, frozenset[str]] = field(default_factory=dict)
     behaviour_support: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    keeps_behaviour: Mapping[str, Callable[[Mapping[str, Any]], bool]] = field(default_factory=dict)
 
     def to_yaml_dict(self) -> dict[str, Any]:
         """The resolved space as plain YAML data (written next to the study)."""
@@ -159,7 +161,8 @@ class SearchSpace:
         support = self.behaviour_support
         if auxiliary not in support.get("auxiliary", ()):
             return True
-        return components["timing"].name in support["timing"] and components["fusion"].name in support["fusion"]
+        timing = components["timing"]
+        return self.keeps_behaviour[timing.name](timing.params) and components["fusion"].name in support["fusion"]
 
     def unused_modalities(self, dataset: Dataset) -> list[str]:
         """Modalities of ``dataset`` that no extractor of this (resolved) space reads."""
@@ -272,6 +275,7 @@ def parse_space(raw: Any, registry: Registry, default_name: str = "space") -> Se
             for kind, options in [*parsed_axes.items(), ("auxiliary", auxiliaries)]
         },
         behaviour_support=_behaviour_support(registry, parsed_axes, auxiliaries),
+        keeps_behaviour={name: registry.get("timing", name).keeps_behaviour_with for name in parsed_axes["timing"]},
     )
 
 
@@ -279,7 +283,6 @@ def _behaviour_support(registry: Registry, axes: Mapping[str, Options], auxiliar
     """``SearchSpace.behaviour_support`` of the listed plugins (a fusion keeps the width when out_dim(3, d) = d)."""
     return {
         "auxiliary": frozenset(n for n in auxiliaries if registry.get("auxiliary", n).needs_behaviour),
-        "timing": frozenset(n for n in axes["timing"] if registry.get("timing", n).keeps_behaviour),
         "fusion": frozenset(n for n in axes["fusion"] if registry.get("fusion", n)().out_dim(3, 8) == 8),
     }
 

@@ -143,7 +143,7 @@ def test_a_space_draws_side_infonce_only_where_a_behaviour_stream_of_equal_width
             "extractor": {"*": {"provided": {}}},
             "transform": {"linear": {}},
             "encoder": {"lightgcn": {}},
-            "timing": {"early": {}, "late": {}, "two_stream": {}},
+            "timing": {"early": {}, "late": {"with_id": {"choice": [True, False]}}, "two_stream": {}},
             "fusion": {"sum": {}, "concat": {}, "behaviour_aware": {}},
             "loss": {"bpr": {}},
             "auxiliary": {"side_infonce": {}},
@@ -152,13 +152,14 @@ def test_a_space_draws_side_infonce_only_where_a_behaviour_stream_of_equal_width
     space = parse_space(raw, registry).for_dataset(tiny_dataset(), registry)
     study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
     drawn = {True: set(), False: set()}
-    for _ in range(120):
+    for _ in range(160):
         trial = study.ask()
         spec = space.suggest(trial, seed=0)
-        drawn["side_infonce" in spec.auxiliaries].add((spec.timing.name, spec.fusion.name))
+        timing = spec.timing.name + ("" if spec.timing.params.get("with_id", True) else " without id")
+        drawn["side_infonce" in spec.auxiliaries].add((timing, spec.fusion.name))
         study.tell(trial, 0.0)
     assert drawn[True] == {(t, f) for t in ("late", "two_stream") for f in ("sum", "behaviour_aware")}
-    assert ("early", "sum") in drawn[False] and ("two_stream", "concat") in drawn[False]
+    assert {("early", "sum"), ("two_stream", "concat"), ("late without id", "sum")} <= drawn[False]
 
 
 def test_knn_graph_of_the_two_stream_timing_is_built_from_each_modality_alone(ctx):

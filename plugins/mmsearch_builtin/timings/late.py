@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import torch
 from torch import nn
@@ -27,6 +28,10 @@ class LateFusionTiming(FusionTiming):
 
     def __init__(self, *, with_id: bool = True) -> None:
         self.with_id = with_id
+
+    @classmethod
+    def keeps_behaviour_with(cls, params: Mapping[str, Any]) -> bool:
+        return bool(params.get("with_id", True))
 
     def build(self, ctx: BuildContext, views: Sequence[str], encoder: Encoder, fusion: Fusion) -> TimingModule:
         dim = ctx.embedding_dim
