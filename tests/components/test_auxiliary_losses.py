@@ -170,3 +170,15 @@ def test_space_searches_auxiliaries_on_and_off_with_namespaced_names():
         assert TrialSpec.from_json(spec.to_json()) == spec
         study.tell(trial, 0.0)
     assert used == {True, False}
+
+
+@pytest.mark.parametrize(("alpha", "beta", "computed"), [(0.0, 0.1, {"distance"}), (0.5, 0.0, {"align"})])
+def test_sand_term_of_weight_zero_is_not_computed_and_its_club_networks_stay_untrained(alpha, beta, computed):
+    params = {"alpha": alpha, "beta": beta, "align": "solosim", "distance": "club", "club_steps": 3}
+    dataset, _, model, objective = build({"sand": ComponentSpec("sand", params)})
+    module = objective.auxiliaries["sand"]
+    estimator = [p for club in module._club.values() for net in (club.mean, club.log_var) for p in net.parameters()]
+    first = [p.detach().clone() for p in estimator]
+    assert set(terms(model, objective, dataset, "sand")) == computed
+    trained = [not torch.equal(a, b) for a, b in zip(first, estimator)]
+    assert all(trained) if beta else not any(trained)

@@ -35,7 +35,8 @@ class SANDAuxiliary(AuxiliaryLoss):
       scaled to unit length (unscaled, the term is unbounded below and grows the halves without limit: on the
       synthetic data Recall@20 fell from 0.63 to 0.44 at beta = 0.001).
 
-    The alignment is zero with fewer than two modalities, the whole term with none. Differences from the authors'
+    The alignment is zero with fewer than two modalities, the whole term with none; a term whose weight is 0 is not
+    computed (nor, for ``club``, its networks trained) and is absent from ``last_terms``. Differences from the authors'
     code: no projection heads before the terms (a head's collapse could meet the objective without changing the
     halves); the terms use the batch's positive items, not every item each batch; each modality has its own CLUB
     network, trained on that modality's (generic, unique) pairs (the code trains one on cross-modal pairs). The
@@ -122,12 +123,18 @@ class _SAND(AuxiliaryModule):
             return representations.users.new_zeros(())
         items = torch.unique(batch.positives)
         parts = {m: halves(representations.item_views[m][items]) for m in self.modalities}
-        pairs = list(itertools.combinations(self.modalities, 2))
-        align = torch.stack([self._align(parts[a][0], parts[b][0]) for a, b in pairs]).mean() if pairs else None
-        distance = torch.stack([self._distance(m, *parts[m]) for m in self.modalities]).sum()
-        self.last_terms = {"distance": distance.item(), **({"align": align.item()} if align is not None else {})}
-        loss = self.settings.beta * distance
-        return loss if align is None else loss + self.settings.alpha * align
+        pairs = list(itertools.combinations(self.modalities, 2)) if self.settings.alpha else []
+        loss = representations.users.new_zeros(())
+        self.last_terms = {}
+        if pairs:
+            align = torch.stack([self._align(parts[a][0], parts[b][0]) for a, b in pairs]).mean()
+            self.last_terms["align"] = align.item()
+            loss = loss + self.settings.alpha * align
+        if self.settings.beta:
+            distance = torch.stack([self._distance(m, *parts[m]) for m in self.modalities]).sum()
+            self.last_terms["distance"] = distance.item()
+            loss = loss + self.settings.beta * distance
+        return loss
 
     def _align(self, first: torch.Tensor, second: torch.Tensor) -> torch.Tensor:
         tau = self.settings.temperature
