@@ -1,5 +1,8 @@
 """User-facing errors: one line that names the problem; the CLI prints it without a traceback."""
 
+import difflib
+from collections.abc import Iterable
+
 
 class MMSearchError(Exception):
     """Base class of every error caused by user input (files, spaces, plugin names, options)."""
@@ -17,8 +20,20 @@ class PluginError(MMSearchError):
     """A plugin is unknown, broken or violates its contract."""
 
 
+class UsageError(MMSearchError):
+    """A command line that does not parse: an unknown or missing argument, or a value out of its range."""
+
+
 class StorageError(MMSearchError):
     """A study storage cannot be opened or used as asked."""
+
+
+def unknown_name(what: str, name: str, known: Iterable[str]) -> str:
+    """``unknown <what> '<name>'; [did you mean <close names>? ]available: <every known name>``."""
+    known = sorted(known)
+    close = difflib.get_close_matches(name, known, n=3)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    return f"unknown {what} '{name}'; {hint}available: {', '.join(known) or 'none'}"
 
 
 class TrialFailure(Exception):

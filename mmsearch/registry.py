@@ -20,7 +20,8 @@ from mmsearch.components import (
     Loss,
     Transform,
 )
-from mmsearch.errors import PluginError
+from mmsearch.errors import PluginError, unknown_name
+from mmsearch.origins import distribution_of
 
 KINDS: dict[str, tuple[str, type[Component]]] = {
     "extractor": ("mmsearch.extractors", Extractor),
@@ -77,30 +78,47 @@ class Registry:
         if key not in self._loaded:
             points = self._points[kind].get(name)
             if not points:
-                available = ", ".join(self.names(kind)) or "none"
-                raise PluginError(f"unknown {kind} '{name}'; available: {available}")
+                raise PluginError(unknown_name(kind, name, self.names(kind)))
             self._loaded[key] = _load(kind, name, points)
         return self._loaded[key]
 
     def origin(self, kind: str, name: str) -> str:
         """``distribution version`` that registered ``name`` of ``kind``."""
         self.get(kind, name)
-        return " ".join(_origin(self._points[kind][name][0]))
+        return " ".join(distribution_of(self._points[kind][name][0]))
 
     def describe(self) -> list[PluginInfo]:
         """Every registered plugin with its distribution and version; loading errors are reported, not raised."""
-        infos = []
-        for kind in KINDS:
-            for name in self.names(kind):
-                point = self._points[kind][name][0]
-                distribution, version = _origin(point)
-                try:
-                    self.get(kind, name)
-                    error = None
-                except PluginError as failure:
-                    error = str(failure)
-                infos.append(PluginInfo(kind, name, distribution, version, point.value, error))
-        return infos
+        return [self.info(kind, name) for kind in KINDS for name in self.names(kind)]
+
+    def info(self, kind: str, name: str) -> PluginInfo:
+        """The registered plugin ``name`` of ``kind`` with its distribution and version; a loading error is
+        reported (``PluginInfo.error``), not raised."""
+        point = self._points[_check_kind(kind)][name][0]
+        distribution, version = distribution_of(point)
+        try:
+            self.get(kind, name)
+            error = None
+        except PluginError as failure:
+            error = str(failure)
+        return PluginInfo(kind, name, distribution, version, point.value, error)
+
+    def find(self, query: str) -> list[tuple[str, str]]:
+        """``(kind, name)`` of the plugins ``query`` names: ``NAME`` under every kind that registers it, or
+        ``KIND:NAME`` under one kind.
+
+        Raises:
+            PluginError: an unknown kind, or no plugin of that name (the message suggests close names).
+        """
+        kind, colon, name = query.partition(":")
+        if colon:
+            if name not in self._points[_check_kind(kind)]:
+                raise PluginError(unknown_name(kind, name, self.names(kind)))
+            return [(kind, name)]
+        found = [(kind, query) for kind in KINDS if query in self._points[kind]]
+        if not found:
+            raise PluginError(unknown_name("plugin", query, {n for kind in KINDS for n in self._points[kind]}))
+        return found
 
 
 def _check_kind(kind: str) -> str:
@@ -109,15 +127,8 @@ def _check_kind(kind: str) -> str:
     return kind
 
 
-def _origin(point: EntryPoint) -> tuple[str, str]:
-    dist = point.dist
-    if dist is None:
-        return "(not installed)", "-"
-    return dist.metadata["Name"], dist.version
-
-
 def _load(kind: str, name: str, points: list[EntryPoint]) -> type[Component]:
-    where = ", ".join(f"{d} {v}" for d, v in map(_origin, points))
+    where = ", ".join(f"{d} {v}" for d, v in map(distribution_of, points))
     if len(points) > 1:
         raise PluginError(f"{kind} '{name}' is registered more than once ({where}); uninstall one")
     (point,) = points

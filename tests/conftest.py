@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+pytest_plugins = ["dashboard_harness"]  # the dashboard's studies, server and browser, for every test that drives it
+
 SHARED_DATA = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data").resolve()
 
 # user, item, x_label: every user has two train items, one valid and one test item; items 0..3.

@@ -11,11 +11,12 @@ import optuna
 from mmsearch.analysis import Source, load_study, locate_study
 from mmsearch.registry import Registry
 from mmsearch.study import RunOptions, counted_trials
-from mmsearch.study.ablation import format_budget, open_ablation, plan_ablation, run_ablation
+from mmsearch.study.ablation import ANCHOR_RULE, format_budget, open_ablation, plan_ablation, run_ablation
 from mmsearch.study.settings import stored_space
 from mmsearch.study.storage import study_dir
 from mmsearch.train.device import resolve_device
 
+from .arguments import positive_float, positive_int
 from .data_cmd import add_data_arguments, dataset_from_args
 from .run_cmd import add_study_arguments, add_worker_arguments, worker_devices
 
@@ -32,9 +33,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "<axis>.<plugin>.<param> or train.<setting>",
     )
     parser.add_argument(
-        "--anchors", default="top:3", help="top:K (the K best configurations) or random:N draws (default top:3)"
+        "--anchors",
+        type=anchor_rule,
+        default="top:3",
+        help="top:K (the K best configurations) or random:N draws (default top:3)",
     )
-    parser.add_argument("--seeds", type=int, default=3, help="seeds per variant (default 3)")
+    parser.add_argument("--seeds", type=positive_int, default=3, help="seeds per variant (default 3)")
     parser.add_argument(
         "--values",
         default=None,
@@ -45,10 +49,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N (default auto)")
     add_worker_arguments(parser)
     parser.add_argument(
-        "--memory-cap-mb", type=float, default=None, help="fail a variant that uses more MiB (default: no cap)"
+        "--memory-cap-mb", type=positive_float, default=None, help="fail a variant that uses more MiB (default: no cap)"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     parser.set_defaults(func=run)
+
+
+def anchor_rule(text: str) -> str:
+    """``--anchors``: ``top:K`` or ``random:N`` with a positive count, checked before the study loads."""
+    if ANCHOR_RULE.match(text) is None:
+        raise argparse.ArgumentTypeError(f"must be top:K or random:N with a positive count, got {text!r}")
+    return text
 
 
 def run(args: argparse.Namespace) -> int:

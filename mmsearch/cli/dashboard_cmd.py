@@ -12,8 +12,10 @@ from pathlib import Path
 from mmsearch.analysis import Source
 from mmsearch.errors import MMSearchError
 
-APP_ENTRY = Path(__file__).resolve().parents[2] / "app" / "main.py"
-"""The app's entry script, in the source tree beside the package."""
+from .arguments import tcp_port
+
+APP_ENTRY = Path(importlib.util.find_spec("mmsearch.dashboard.main").origin)
+"""The app's entry script, installed with the package (found without running it)."""
 
 STOP_SECONDS = 10
 """How long a stopping server may take before it is killed."""
@@ -23,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("dashboard", help="interactive dashboard over stored studies (Streamlit)")
     parser.add_argument("--storage", default=None, help="journal file path or postgresql:// URL (default: journals)")
     parser.add_argument("--run-dir", type=Path, default=Path("runs"), help="folder of local study files (runs/)")
-    parser.add_argument("--port", type=int, default=8501, help="port to serve on (default 8501)")
+    parser.add_argument("--port", type=tcp_port, default=8501, help="port to serve on (default 8501)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     parser.set_defaults(func=dashboard)
 
@@ -53,12 +55,10 @@ def dashboard(args: argparse.Namespace) -> int:
     """Serve the app until Ctrl-C (then stop the server and return 0) or until the server exits (its exit code).
 
     Raises:
-        MMSearchError: Streamlit is not installed, or the app is not beside the package (an installed wheel).
+        MMSearchError: Streamlit is not installed.
     """
     if importlib.util.find_spec("streamlit") is None:
         raise MMSearchError("the dashboard needs Streamlit and plotly: pip install 'mmsearch[dashboard]'")
-    if not APP_ENTRY.is_file():
-        raise MMSearchError(f"the dashboard app is not at {APP_ENTRY}; run mmsearch from a source checkout")
     print(f"mmsearch dashboard on http://{args.host}:{args.port} (Ctrl-C stops it)", file=sys.stderr)
     environment = dashboard_environment(Source(args.storage, args.run_dir))
     server = subprocess.Popen(streamlit_command(args.host, args.port), env=environment)

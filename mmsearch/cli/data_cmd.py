@@ -10,6 +10,8 @@ from mmsearch.data.splits import SPLIT_RULES
 from mmsearch.data.synth import DEFAULT_ITEMS, DEFAULT_USERS
 from mmsearch.errors import DataError
 
+from .arguments import finite_float, positive_int, seed_int
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``data inspect`` and ``data synth``."""
@@ -23,9 +25,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     synth = commands.add_parser("synth", help="write the synthetic dataset (MMRec format) into a folder")
     synth.add_argument("out", metavar="OUT", help="folder to write into")
-    synth.add_argument("--users", type=int, default=DEFAULT_USERS, help=f"number of users (default {DEFAULT_USERS})")
-    synth.add_argument("--items", type=int, default=DEFAULT_ITEMS, help=f"number of items (default {DEFAULT_ITEMS})")
-    synth.add_argument("--seed", type=int, default=0, help="seed of every random draw (default 0)")
+    synth.add_argument(
+        "--users", type=positive_int, default=DEFAULT_USERS, help=f"number of users (default {DEFAULT_USERS})"
+    )
+    synth.add_argument(
+        "--items", type=positive_int, default=DEFAULT_ITEMS, help=f"number of items (default {DEFAULT_ITEMS})"
+    )
+    synth.add_argument("--seed", type=seed_int, default=0, help="seed of every random draw (default 0)")
     synth.add_argument(
         "--signal",
         default=None,
@@ -67,10 +73,13 @@ def _add_format_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=tuple(FORMATS), default=None, help="dataset format (default: detect)")
     table = parser.add_argument_group("table format options")
     table.add_argument(
-        "--min-rating", type=float, default=None, help="only rows with rating >= this are interactions (default: all)"
+        "--min-rating",
+        type=finite_float,
+        default=None,
+        help="only rows with rating >= this are interactions (default: all)",
     )
     table.add_argument("--split", choices=SPLIT_RULES, default="random", help="per-user split rule (default random)")
-    table.add_argument("--split-seed", type=int, default=0, help="seed of the random split (default 0)")
+    table.add_argument("--split-seed", type=seed_int, default=0, help="seed of the random split (default 0)")
     table.add_argument(
         "--text-columns", type=_column_list, default=None, metavar="A,B", help="item columns that make the text"
     )

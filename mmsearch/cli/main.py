@@ -1,6 +1,7 @@
 """The ``mmsearch`` command: thin sub-commands over typed library functions.
 
-User mistakes (``MMSearchError``) print one line to stderr and exit 2; ``--debug`` shows the traceback.
+User mistakes (``MMSearchError``, a command line that does not parse included) print one line to stderr and exit 2;
+``--debug`` shows the traceback.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from . import (
     data_cmd,
     export_cmd,
     plugins_cmd,
+    presets_cmd,
     recommend_cmd,
     report_cmd,
     retrain_cmd,
@@ -24,6 +26,7 @@ from . import (
     trials_cmd,
     worker_cmd,
 )
+from .arguments import CommandParser
 
 COMMAND_MODULES = (
     run_cmd,
@@ -31,6 +34,7 @@ COMMAND_MODULES = (
     trials_cmd,
     data_cmd,
     plugins_cmd,
+    presets_cmd,
     report_cmd,
     dashboard_cmd,
     export_cmd,
@@ -42,7 +46,7 @@ COMMAND_MODULES = (
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser; each command module adds its sub-commands through ``register(subparsers)``."""
-    parser = argparse.ArgumentParser(prog="mmsearch", description="AutoML search over multimodal recommenders.")
+    parser = CommandParser(prog="mmsearch", description="AutoML search over multimodal recommenders.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     subparsers = parser.add_subparsers(dest="command", required=True)
     for module in COMMAND_MODULES:
@@ -53,11 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script. Returns the process exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = None
     try:
+        args = parser.parse_args(argv)
         return int(args.func(args) or 0)
     except MMSearchError as error:
-        if args.debug:
+        if args is not None and args.debug:
             raise
         print(f"mmsearch: error: {error}", file=sys.stderr)
         return 2

@@ -10,6 +10,7 @@ from mmsearch.registry import Registry
 from mmsearch.study.recommend import load_kept_model, recommend, user_index
 from mmsearch.train.device import resolve_device
 
+from .arguments import non_negative_int, positive_int
 from .data_cmd import add_data_arguments, dataset_from_args
 from .run_cmd import add_study_arguments
 from .trials_cmd import load_existing_study
@@ -18,11 +19,13 @@ from .trials_cmd import load_existing_study
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("recommend", help="top-k items for a user from a kept model (run --keep-models)")
     add_study_arguments(parser, required=True)
-    parser.add_argument("--trial", type=int, required=True, help="trial number (its model must have been kept)")
+    parser.add_argument(
+        "--trial", type=non_negative_int, required=True, help="trial number (its model must have been kept)"
+    )
     parser.add_argument(
         "--user", required=True, help="user id of the source files (an index 0..n-1 when the data keeps no ids)"
     )
-    parser.add_argument("-k", type=int, default=10, help="number of items (default 10)")
+    parser.add_argument("-k", type=positive_int, default=10, help="number of items (default 10)")
     add_data_arguments(parser)
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N (default auto)")
     parser.set_defaults(func=show_recommendations)

@@ -11,6 +11,7 @@ from mmsearch.registry import Registry
 from mmsearch.study.retrain import SeedRun, format_retraining, retrain_trial
 from mmsearch.train.device import resolve_device
 
+from .arguments import non_negative_int, positive_int
 from .data_cmd import add_data_arguments, dataset_from_args
 from .run_cmd import add_study_arguments
 from .trials_cmd import load_existing_study
@@ -20,10 +21,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "retrain", help="re-train a stored trial under several seeds: mean ± std and per-user vectors"
     )
-    parser.add_argument("trial", type=int, metavar="TRIAL", help="trial number")
+    parser.add_argument("trial", type=non_negative_int, metavar="TRIAL", help="trial number")
     add_study_arguments(parser, required=True)
     add_data_arguments(parser)
-    parser.add_argument("--seeds", type=int, default=5, help="seeds: the trial's seed, seed+1, ... (default 5)")
+    parser.add_argument(
+        "--seeds", type=positive_int, default=5, help="seeds: the trial's seed, seed+1, ... (default 5)"
+    )
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N (default auto)")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     parser.set_defaults(func=retrain)

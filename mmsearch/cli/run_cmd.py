@@ -16,6 +16,7 @@ from mmsearch.study.objectives import objective_names
 from mmsearch.study.runner import PRUNERS, SAMPLERS
 from mmsearch.train.device import resolve_device
 
+from .arguments import non_negative_float, non_negative_int, positive_float, positive_int, seed_int
 from .data_cmd import add_data_arguments, dataset_from_args
 
 
@@ -24,11 +25,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--space", required=True, help="space file (YAML), e.g. spaces/quick.yaml")
     add_data_arguments(parser)
     add_study_arguments(parser)
-    parser.add_argument("--trials", type=int, default=20, help="total trial budget of the study (default 20)")
-    parser.add_argument("--timeout", type=float, default=None, help="seconds after which no new trial starts")
+    parser.add_argument("--trials", type=positive_int, default=20, help="total trial budget of the study (default 20)")
+    parser.add_argument(
+        "--timeout", type=non_negative_float, default=None, help="seconds after which no new trial starts"
+    )
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N (default auto)")
     add_worker_arguments(parser)
-    parser.add_argument("--seed", type=int, default=0, help="seed of models and sampler (default 0)")
+    parser.add_argument("--seed", type=seed_int, default=0, help="seed of models and sampler (default 0)")
     parser.add_argument("--pruner", choices=PRUNERS, default="none", help="epoch-level pruning (default none)")
     parser.add_argument("--sampler", choices=SAMPLERS, default="tpe", help="search strategy (default tpe)")
     parser.add_argument(
@@ -39,10 +42,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "several objectives need --pruner none (poor trials are stopped by mmsearch's own rule)",
     )
     parser.add_argument(
-        "--memory-cap-mb", type=float, default=None, help="fail a trial that uses more MiB (default: no cap)"
+        "--memory-cap-mb", type=positive_float, default=None, help="fail a trial that uses more MiB (default: no cap)"
     )
     parser.add_argument(
-        "--keep-models", type=int, default=0, help="keep the weights of the K best trials in <study>/models (default 0)"
+        "--keep-models",
+        type=non_negative_int,
+        default=0,
+        help="keep the weights of the K best trials in <study>/models (default 0)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     parser.set_defaults(func=run)
@@ -57,7 +63,9 @@ def add_study_arguments(parser: argparse.ArgumentParser, required: bool = False)
 
 def add_worker_arguments(parser: argparse.ArgumentParser) -> None:
     """``--workers`` and ``--devices``; read them back with ``worker_devices``."""
-    parser.add_argument("--workers", type=int, default=1, help="worker processes that run trials at once (default 1)")
+    parser.add_argument(
+        "--workers", type=positive_int, default=1, help="worker processes that run trials at once (default 1)"
+    )
     parser.add_argument(
         "--devices", default=None, metavar="D1,D2", help="device of each worker in turn, e.g. cuda:0,cuda:1 or cpu"
     )
@@ -67,10 +75,8 @@ def worker_devices(args: argparse.Namespace) -> tuple[str, ...]:
     """The devices given by ``--devices`` (empty: every worker uses ``--device``), each checked.
 
     Raises:
-        MMSearchError: fewer than one worker, ``--devices`` with one worker, or an unknown or missing device.
+        MMSearchError: ``--devices`` with one worker, or an unknown or missing device.
     """
-    if args.workers < 1:
-        raise MMSearchError("--workers must be at least 1")
     if args.devices is None:
         return ()
     if args.workers == 1:
@@ -84,10 +90,6 @@ def worker_devices(args: argparse.Namespace) -> tuple[str, ...]:
 def run(args: argparse.Namespace) -> int:
     optuna.logging.set_verbosity(optuna.logging.ERROR)  # trial progress and failures are reported by mmsearch
     devices = worker_devices(args)
-    if args.memory_cap_mb is not None and not args.memory_cap_mb > 0:
-        raise MMSearchError(f"--memory-cap-mb must be greater than 0, got {args.memory_cap_mb:g}")
-    if args.keep_models < 0:
-        raise MMSearchError(f"--keep-models must be at least 0, got {args.keep_models}")
     registry = Registry()
     space = load_space(args.space, registry)
     device = resolve_device(args.device)

@@ -11,13 +11,14 @@ from mmsearch.errors import StorageError
 from mmsearch.study import format_best, format_leaderboard, open_storage, study_dir, trials_frame
 from mmsearch.study.storage import JOURNAL_NAME
 
+from .arguments import positive_int
 from .run_cmd import add_study_arguments
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     trials = subparsers.add_parser("trials", help="leaderboard of a study (ranked by validation Recall@20)")
     add_study_arguments(trials, required=True)
-    trials.add_argument("--top", type=int, default=20, help="rows to show (default 20)")
+    trials.add_argument("--top", type=positive_int, default=20, help="rows to show (default 20)")
     trials.set_defaults(func=show_trials)
     best = subparsers.add_parser("best", help="the best trial of a study, with its spec and all metrics")
     add_study_arguments(best, required=True)

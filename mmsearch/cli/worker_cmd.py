@@ -11,6 +11,7 @@ from mmsearch.registry import Registry
 from mmsearch.study import RunOptions, counted_trials, format_leaderboard, join_study, study_settings, trials_frame
 from mmsearch.train.device import resolve_device
 
+from .arguments import non_negative_float, positive_int
 from .data_cmd import add_data_arguments, dataset_from_args
 from .run_cmd import add_study_arguments, add_worker_arguments, worker_devices
 
@@ -22,9 +23,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_study_arguments(parser, required=True)
     add_data_arguments(parser)
     parser.add_argument(
-        "--trials", type=int, default=None, help="stop once the study counts this many trials (at most its budget)"
+        "--trials",
+        type=positive_int,
+        default=None,
+        help="stop once the study counts this many trials (at most its budget)",
     )
-    parser.add_argument("--timeout", type=float, default=None, help="seconds after which no new trial starts")
+    parser.add_argument(
+        "--timeout", type=non_negative_float, default=None, help="seconds after which no new trial starts"
+    )
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N (default auto)")
     add_worker_arguments(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress output")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -60,19 +62,25 @@ class Dataset:
     item_ids: np.ndarray | None = None
 
     def fingerprint(self) -> str:
-        """A short hash of the interactions and modal content; keys caches and identifies the data in a study."""
+        """A short hash of the content: sizes, interactions, and per modality its features or its raw entries, an
+        entry that names an existing file by the file's bytes rather than its path (``_raw_content``); keys caches and
+        identifies the data in a study. Computed on the first call only, so each file is read once per object."""
+        return self._fingerprint
+
+    @cached_property
+    def _fingerprint(self) -> str:
         digest = hashlib.sha256()
         digest.update(f"{self.n_users}x{self.n_items}".encode())
         for matrix in (self.train, self.valid, self.test):
-            digest.update(np.ascontiguousarray(matrix.indptr).tobytes())
-            digest.update(np.ascontiguousarray(matrix.indices).tobytes())
+            digest.update(np.ascontiguousarray(matrix.indptr).data)
+            digest.update(np.ascontiguousarray(matrix.indices).data)
         for name in sorted(self.modalities):
             modality = self.modalities[name]
             digest.update(name.encode())
             if modality.features is not None:
-                digest.update(np.ascontiguousarray(modality.features).tobytes())
+                digest.update(np.ascontiguousarray(modality.features).data)
             else:
-                digest.update(repr(modality.raw).encode())
+                digest.update(_raw_content(modality.raw).encode())
         return digest.hexdigest()[:16]
 
     def summary(self) -> dict[str, object]:
@@ -89,3 +97,17 @@ class Dataset:
             "sparsity": 1.0 - n_inter / max(1, self.n_users * self.n_items),
             "modalities": sorted(self.modalities),
         }
+
+
+def _raw_content(raw: tuple[str | None, ...] | None) -> str:
+    """``repr`` of the raw entries with each entry that names an existing file replaced by ``("file", SHA-256 of its
+    bytes)``: what extractors read, not where it lies (a tuple's repr is never a string's, so text stays distinct).
+    Each distinct path is read once, in chunks."""
+    if raw is None:
+        return repr(None)
+    digests: dict[str, bytes] = {}
+    for entry in raw:
+        if isinstance(entry, str) and entry not in digests and os.path.isfile(entry):
+            with open(entry, "rb") as file:
+                digests[entry] = hashlib.file_digest(file, "sha256").digest()
+    return repr(tuple(("file", digests[entry]) if entry in digests else entry for entry in raw))

@@ -18,6 +18,8 @@ import optuna
 
 from mmsearch.errors import SpaceError
 
+from ._shapes import key_names, shown, unknown_keys
+
 Scalar = bool | int | float | str | None
 
 
@@ -96,13 +98,13 @@ def parse_param(raw: Any, where: str) -> Param:
     if not isinstance(raw, dict):
         return FixedParam(_scalar(raw, where))
     if len(raw) != 1:
-        raise SpaceError(f"{where}: expected exactly one of float/int/choice/fixed, got {sorted(raw)}")
+        raise SpaceError(f"{where}: expected exactly one of float/int/choice/fixed, got {key_names(raw) or 'none'}")
     ((tag, body),) = raw.items()
     if tag == "fixed":
         return FixedParam(_scalar(body, where))
     if tag == "choice":
         if not isinstance(body, list) or not body:
-            raise SpaceError(f"{where}: choice needs a non-empty list")
+            raise SpaceError(f"{where}: choice needs a non-empty list, got {shown(body)}")
         return ChoiceParam(tuple(_scalar(value, where) for value in body))
     if tag in ("float", "int"):
         return _parse_range(tag, body, where)
@@ -110,16 +112,20 @@ def parse_param(raw: Any, where: str) -> Param:
 
 
 def _parse_range(tag: str, body: Any, where: str) -> Param:
-    if not isinstance(body, dict) or not {"low", "high"} <= set(body):
+    if not isinstance(body, dict):
+        raise SpaceError(f"{where}: {tag} needs a mapping with low and high, got {shown(body)}")
+    if not {"low", "high"} <= set(body):
         raise SpaceError(f"{where}: {tag} needs low and high")
-    unknown = set(body) - {"low", "high", "log", "step"}
+    unknown = unknown_keys(body, ("low", "high", "log", "step"))
     if unknown:
-        raise SpaceError(f"{where}: unknown {tag} keys {sorted(unknown)}")
-    low, high, log = body["low"], body["high"], bool(body.get("log", False))
+        raise SpaceError(f"{where}: unknown {tag} keys {unknown}")
+    low, high, log = body["low"], body["high"], body.get("log", False)
+    if not isinstance(log, bool):
+        raise SpaceError(f"{where}: log must be true or false, got {shown(log)}")
     cast = float if tag == "float" else int
     for bound in (low, high):
         if isinstance(bound, bool) or not isinstance(bound, (int, float)) or not math.isfinite(bound):
-            raise SpaceError(f"{where}: {tag} bounds must be finite numbers, got {bound!r}")
+            raise SpaceError(f"{where}: {tag} bounds must be finite numbers, got {shown(bound)}")
         if tag == "int" and float(bound) != int(bound):
             raise SpaceError(f"{where}: int bounds must be whole numbers, got {bound!r}")
     if low > high:
@@ -132,7 +138,7 @@ def _parse_range(tag: str, body: Any, where: str) -> Param:
         return FloatParam(float(low), float(high), log)
     step = body.get("step", 1)
     if isinstance(step, bool) or not isinstance(step, int) or step < 1:
-        raise SpaceError(f"{where}: step must be a positive integer, got {step!r}")
+        raise SpaceError(f"{where}: step must be a positive integer, got {shown(step)}")
     if log and step != 1:
         raise SpaceError(f"{where}: a log int range needs step 1")
     return IntParam(cast(low), cast(high), step, log)
@@ -141,7 +147,7 @@ def _parse_range(tag: str, body: Any, where: str) -> Param:
 def _scalar(value: Any, where: str) -> Scalar:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    raise SpaceError(f"{where}: expected a scalar value, got {type(value).__name__}")
+    raise SpaceError(f"{where}: expected a scalar value, got {shown(value)}")
 
 
 def check_compatible(declared: Param, given: Param, where: str) -> None:

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
+from typing import TYPE_CHECKING, Any
 
 from mmsearch.errors import PluginError
+from mmsearch.origins import distribution_of
 
 from .params import FixedParam, Param
-from .spec import ComponentSpec, TrainConfig, TrialSpec
+from .spec import AXES, ComponentSpec, TrainConfig, TrialSpec
+
+if TYPE_CHECKING:
+    from mmsearch.registry import Registry
 
 GROUP = "mmsearch.presets"
 
@@ -58,6 +63,25 @@ class Preset:
             auxiliaries=dict(self.auxiliaries),
         )
 
+    def to_yaml_dict(self, registry: Registry) -> dict[str, Any]:
+        """The model as plain YAML data: each component with every parameter (the plugin's default where the preset
+        sets none), and the train settings the preset fixes (the others come from the space).
+
+        Raises:
+            PluginError: a component the preset names is unknown or broken.
+        """
+
+        def component(kind: str, choice: ComponentSpec) -> dict[str, Any]:
+            defaults = registry.get(kind, choice.name).hyperparameters()
+            return {"name": choice.name, "params": defaults | dict(choice.params)}
+
+        return {
+            "extractor": None if self.extractor is None else component("extractor", self.extractor),
+            **{axis: component(axis, getattr(self, axis)) for axis in AXES},
+            "auxiliaries": [component("auxiliary", choice) for choice in self.auxiliaries.values()],
+            "train": dict(self.train),
+        }
+
 
 def load_presets() -> dict[str, Preset]:
     """Every registered preset by name.
@@ -65,14 +89,45 @@ def load_presets() -> dict[str, Preset]:
     Raises:
         PluginError: an entry point fails to load or does not name a ``Preset`` (named with its distribution).
     """
-    presets = {}
-    for point in entry_points(group=GROUP):
-        origin = f"{point.dist.metadata['Name']} {point.dist.version}" if point.dist else "(not installed)"
+    return {point.name: _load(point) for point in entry_points(group=GROUP)}
+
+
+@dataclass(frozen=True)
+class PresetInfo:
+    """One registered preset as ``mmsearch presets list`` shows it; ``preset`` is None when it fails to load, and
+    ``error`` then says why."""
+
+    name: str
+    distribution: str
+    version: str
+    preset: Preset | None
+    error: str | None
+
+
+def describe_presets() -> list[PresetInfo]:
+    """Every registered preset, by name, with its distribution and version; loading errors are reported, not raised."""
+    infos = []
+    for point in sorted(entry_points(group=GROUP), key=lambda point: point.name):
         try:
-            preset = point.load()
-        except Exception as error:  # a third-party import may fail in any way; report it by name
-            raise PluginError(f"preset '{point.name}' from {origin} failed to import: {error}") from error
-        if not isinstance(preset, Preset) or preset.name != point.name:
-            raise PluginError(f"preset '{point.name}' from {origin} is not a Preset named '{point.name}'")
-        presets[point.name] = preset
-    return presets
+            preset, error = _load(point), None
+        except PluginError as failure:
+            preset, error = None, str(failure)
+        infos.append(PresetInfo(point.name, *distribution_of(point), preset, error))
+    return infos
+
+
+def _load(point: EntryPoint) -> Preset:
+    origin = " ".join(distribution_of(point))
+    try:
+        preset = point.load()
+    except Exception as error:  # a third-party import may fail in any way; report it by name
+        raise PluginError(f"preset '{point.name}' from {origin} failed to import: {error}") from error
+    if not isinstance(preset, Preset) or preset.name != point.name:
+        raise PluginError(f"preset '{point.name}' from {origin} is not a Preset named '{point.name}'")
+    return preset
+
+
+def preset_origin(name: str) -> str:
+    """``distribution version`` that registered the preset ``name`` (``(not registered) -`` when none did)."""
+    points = entry_points(group=GROUP, name=name)
+    return " ".join(distribution_of(points[name])) if name in points.names else "(not registered) -"

@@ -43,9 +43,10 @@ import optuna
 import yaml
 
 from mmsearch.data.dataset import Dataset
-from mmsearch.errors import MMSearchError, SpaceError
+from mmsearch.errors import MMSearchError, PluginError, SpaceError
 
-from .params import FixedParam, Param, check_compatible, parse_param
+from ._shapes import expect_list, expect_mapping, expect_string, key_names, shown, unknown_keys
+from .params import ChoiceParam, FixedParam, FloatParam, IntParam, Param, Scalar, check_compatible, parse_param
 from .presets import Preset, load_presets
 from .spec import AXES, MODAL_AXES, TRAIN_FIELDS, ComponentSpec, TrainConfig, TrialSpec
 
@@ -55,6 +56,9 @@ if TYPE_CHECKING:
 OFF = "off"
 USE = "use"
 ALL_MODALITIES = "*"
+DEFAULT_EXTRACTORS = {ALL_MODALITIES: {"provided": {}}}
+"""The extractor axis of a space that lists none."""
+TOP_LEVEL = ("axes", "name", "description", "train", "baselines")
 Options = dict[str, dict[str, Param]]
 
 
@@ -237,39 +241,44 @@ def load_space(path: str | Path, registry: Registry) -> SearchSpace:
 
 
 def parse_space(raw: Any, registry: Registry, default_name: str = "space") -> SearchSpace:
-    """Validate already-parsed space data; see the module docstring for the layout."""
+    """Validate already-parsed space data; see the module docstring for the layout.
+
+    Raises:
+        SpaceError: a value of the wrong kind, an unknown key, axis, plugin or parameter, or an ill-typed range; the
+            message names its place (``axes.encoder.lightgcn.n_layers``).
+    """
     if not isinstance(raw, dict):
-        raise SpaceError("a space file must be a mapping with 'axes' (and optionally 'name', 'train')")
-    unknown = set(raw) - {"name", "description", "axes", "train", "baselines"}
-    if unknown:
         raise SpaceError(
-            f"unknown top-level keys {sorted(unknown)}; expected name, description, axes, train, baselines"
+            f"a space file must be a mapping with 'axes' (and optionally {', '.join(TOP_LEVEL[1:])}), got {shown(raw)}"
         )
-    axes = raw.get("axes")
-    if not isinstance(axes, dict):
-        raise SpaceError("'axes' must be a mapping of axis -> plugin options")
-    unknown = set(axes) - {"extractor", "auxiliary", *AXES}
+    unknown = unknown_keys(raw, TOP_LEVEL)
     if unknown:
-        raise SpaceError(f"unknown axes {sorted(unknown)}; axes are: extractor, {', '.join(AXES)}, auxiliary")
+        raise SpaceError(f"unknown top-level keys {unknown}; expected {', '.join(TOP_LEVEL)}")
+    name = expect_string(raw.get("name", default_name), "name")
+    if "description" in raw:
+        expect_string(raw["description"], "description")
+    if "axes" not in raw:
+        raise SpaceError("a space file needs 'axes': per axis, the plugins a trial may choose")
+    axes = expect_mapping(raw["axes"], "axes")
+    unknown = unknown_keys(axes, {"extractor", "auxiliary", *AXES})
+    if unknown:
+        raise SpaceError(f"unknown axes {unknown}; axes are: extractor, {', '.join(AXES)}, auxiliary")
     missing = [axis for axis in AXES if axis not in axes]
     if missing:
         raise SpaceError(f"missing axes {missing}; every space lists extractor (optional), {', '.join(AXES)}")
-    extractors_raw = axes.get("extractor", {ALL_MODALITIES: {"provided": {}}})
-    if not isinstance(extractors_raw, dict):
-        raise SpaceError("axis 'extractor' must map a modality (or '*') to extractor options ({} uses none)")
     extractors = {
-        str(modality): _parse_options(registry, "extractor", f"extractor.{modality}", options)
-        for modality, options in extractors_raw.items()
+        str(modality): _parse_options(registry, "extractor", f"axes.extractor.{modality}", options)
+        for modality, options in expect_mapping(axes.get("extractor", DEFAULT_EXTRACTORS), "axes.extractor").items()
     }
-    parsed_axes = {axis: _parse_options(registry, axis, axis, axes[axis]) for axis in AXES}
-    auxiliaries = _parse_auxiliaries(registry, axes.get("auxiliary") or {})
+    parsed_axes = {axis: _parse_options(registry, axis, f"axes.{axis}", axes[axis]) for axis in AXES}
+    auxiliaries = _parse_auxiliaries(registry, axes.get("auxiliary"))
     return SearchSpace(
-        name=str(raw.get("name", default_name)),
+        name=name,
         extractors=extractors,
         axes=parsed_axes,
-        train=_parse_train(raw.get("train") or {}),
+        train=_parse_train(raw.get("train")),
         auxiliaries=auxiliaries,
-        baselines=_parse_baselines(registry, raw.get("baselines") or []),
+        baselines=_parse_baselines(registry, raw.get("baselines")),
         modal_only={
             kind: frozenset(name for name in options if registry.get(kind, name).needs_modalities)
             for kind, options in [*parsed_axes.items(), ("auxiliary", auxiliaries)]
@@ -288,14 +297,14 @@ def _behaviour_support(registry: Registry, axes: Mapping[str, Options], auxiliar
 
 
 def _parse_baselines(registry: Registry, raw: Any) -> tuple[Preset, ...]:
-    """Named presets; each must exist and every component it names must load."""
-    if not isinstance(raw, list):
-        raise SpaceError("'baselines' must be a list of preset names")
-    presets = load_presets() if raw else {}
+    """Named presets (null: none); each must exist and every component it names must load."""
+    names = expect_list(raw, "baselines", optional=True)
+    presets = load_presets() if names else {}
     chosen = []
-    for name in raw:
-        if name not in presets:
-            raise SpaceError(f"unknown preset '{name}'; available: {', '.join(sorted(presets)) or 'none'}")
+    for index, name in enumerate(names):
+        if expect_string(name, f"baselines[{index}]") not in presets:
+            available = ", ".join(sorted(presets)) or "none"
+            raise SpaceError(f"baselines[{index}]: unknown preset '{name}'; available: {available}")
         preset = presets[name]
         for kind, choice in [
             ("transform", preset.transform),
@@ -312,32 +321,38 @@ def _parse_baselines(registry: Registry, raw: Any) -> tuple[Preset, ...]:
 
 
 def _parse_auxiliaries(registry: Registry, raw: Any) -> Options:
-    """Auxiliary losses: each is searched on/off (``use``) unless the space fixes ``use``."""
-    if not isinstance(raw, dict):
-        raise SpaceError("axis 'auxiliary' must map auxiliary-loss names to parameter overrides")
+    """Auxiliary losses (null: none): each is searched on/off (``use``) unless the space fixes ``use``."""
     options: Options = {}
-    for name, overrides in raw.items():
-        overrides = dict(overrides or {})
-        use = parse_param(overrides.pop(USE, {"choice": [False, True]}), f"auxiliary.{name}.{USE}")
-        check_compatible(FixedParam(True), use, f"auxiliary.{name}.{USE}")
-        options[str(name)] = {USE: use} | _parse_options(registry, "auxiliary", "auxiliary", {name: overrides})[name]
+    for name, overrides in expect_mapping(raw, "axes.auxiliary", optional=True).items():
+        name, where = str(name), f"axes.auxiliary.{name}"
+        overrides = dict(expect_mapping(overrides, where, optional=True))
+        use = parse_param(overrides.pop(USE, {"choice": [False, True]}), f"{where}.{USE}")
+        check_compatible(FixedParam(True), use, f"{where}.{USE}")
+        options[name] = {USE: use} | _parse_options(registry, "auxiliary", "axes.auxiliary", {name: overrides})[name]
     return options
 
 
 def _parse_options(registry: Registry, kind: str, where: str, raw: Any) -> Options:
-    if not isinstance(raw, dict) or not raw:
-        raise SpaceError(f"axis '{where}' must map plugin names to parameter overrides, e.g. {{name: {{}}}}")
+    """Plugin name -> its resolved parameters; a plugin's overrides may be null (none)."""
+    if not expect_mapping(raw, where):
+        raise SpaceError(f"{where}: lists no plugin; name at least one, e.g. {{name: {{}}}}")
     options: Options = {}
     for name, overrides in raw.items():
         name = str(name)
+        overrides = expect_mapping(overrides, f"{where}.{name}", optional=True)
         if kind == "extractor" and name == OFF:
+            if overrides:
+                raise SpaceError(f"{where}.{name}: dropping a modality takes no parameters, got {key_names(overrides)}")
             options[name] = {}
             continue
-        plugin = registry.get(kind, name)
+        try:
+            plugin = registry.get(kind, name)
+        except PluginError as error:
+            raise PluginError(f"{where}.{name}: {error}") from error
         missing = plugin.missing_requirement()
         if missing:
             raise SpaceError(f"{where}.{name}: {kind} '{name}' cannot run here: {missing}")
-        options[name] = resolve_params(plugin, overrides or {}, f"{where}.{name}")
+        options[name] = resolve_params(plugin, overrides, f"{where}.{name}")
     return options
 
 
@@ -347,11 +362,10 @@ def resolve_params(plugin: type, overrides: Any, where: str) -> dict[str, Param]
     Raises:
         SpaceError: an override names no constructor argument, or does not fit the argument's type.
     """
-    if not isinstance(overrides, dict):
-        raise SpaceError(f"{where}: parameter overrides must be a mapping, got {type(overrides).__name__}")
+    expect_mapping(overrides, where)
     hyper = plugin.hyperparameters()
     declared = {key: FixedParam(default) for key, default in hyper.items()} | plugin.search_space()
-    unknown = sorted(set(overrides) - set(hyper))
+    unknown = unknown_keys(overrides, set(hyper))
     if unknown:
         raise SpaceError(f"{where}: unknown parameters {unknown}; {plugin.name} takes {sorted(hyper) or 'none'}")
     resolved = dict(declared)
@@ -364,10 +378,10 @@ def resolve_params(plugin: type, overrides: Any, where: str) -> dict[str, Param]
 
 
 def _parse_train(raw: Any) -> dict[str, Param]:
-    if not isinstance(raw, dict):
-        raise SpaceError("'train' must be a mapping of training settings")
+    """Every ``TrainConfig`` field: the space's entry (null: none), else the default."""
+    raw = expect_mapping(raw, "train", optional=True)
     defaults = TrainConfig()
-    unknown = sorted(set(raw) - set(TRAIN_FIELDS))
+    unknown = unknown_keys(raw, set(TRAIN_FIELDS))
     if unknown:
         raise SpaceError(f"unknown train settings {unknown}; settings are {sorted(TRAIN_FIELDS)}")
     resolved: dict[str, Param] = {}
@@ -376,7 +390,18 @@ def _parse_train(raw: Any) -> dict[str, Param]:
         if key in raw:
             given = parse_param(raw[key], f"train.{key}")
             check_compatible(default, given, f"train.{key}")
+            for value in _bounding_values(given):
+                TrainConfig(**{key: value})  # a setting out of its range is refused before any trial
             resolved[key] = given
         else:
             resolved[key] = default
     return resolved
+
+
+def _bounding_values(param: Param) -> tuple[Scalar, ...]:
+    """The values that bound what ``param`` can draw: its fixed value, its choices, or its low and high."""
+    if isinstance(param, (FloatParam, IntParam)):
+        return param.low, param.high
+    if isinstance(param, ChoiceParam):
+        return param.values
+    return (param.value,)

@@ -12,7 +12,7 @@ from optuna.trial import FrozenTrial, TrialState
 
 from .reaper import dead_reason
 from .retry import RETRY_ATTR
-from .trial_attrs import INTERRUPTED
+from .trial_attrs import INTERRUPTED, LOST_CLAIM
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,8 @@ class Usage:
     """Budget use at one moment.
 
     Attributes:
-        finished: finished trials that count (not an interrupted trial, nor a failed one that a retry replaces).
+        finished: finished trials that count (not an interrupted trial, nor a failed one that a retry replaces, nor
+            one that gave its place back).
         running: running trials whose worker may be alive.
         started: trials that ever left the queue (all but the waiting ones); grows by one with every started trial.
     """
@@ -42,13 +43,13 @@ def usage(trials: Sequence[FrozenTrial]) -> Usage:
 
 def counted_trials(study: optuna.Study) -> int:
     """Finished trials that count toward the budget (an interrupted trial does not, nor a failed one that was
-    retried: its retry takes its place)."""
+    retried: its retry takes its place, nor one that gave its place back)."""
     return usage(study.get_trials(deepcopy=False)).finished
 
 
 def _counts(trial: FrozenTrial, retried: set[int]) -> bool:
     return (
         trial.state.is_finished()
-        and trial.user_attrs.get("fail_reason") != INTERRUPTED
+        and trial.user_attrs.get("fail_reason") not in (INTERRUPTED, LOST_CLAIM)
         and not (trial.state == TrialState.FAIL and trial.number in retried)
     )

@@ -2,7 +2,7 @@
 
 The lock is held from the count until the new trial is running (milliseconds), never while a trial trains. A lock
 of a killed holder is released by the system: a file lock when its process ends, a PostgreSQL advisory lock when
-its connection closes.
+its connection closes (taking it again after a lost connection is ``reconnect.retried``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import optuna
 import sqlalchemy
 from optuna.storages import RDBStorage
 
+from .reconnect import lost_connection, retried
+
 CLAIM_SUFFIX = ".claim"
 
 
@@ -25,8 +27,14 @@ class ClaimLock:
     def acquire(self) -> None:
         """Wait for the lock."""
 
-    def release(self) -> None:
-        """Release the lock if held (it may be released early, inside the ``with`` block)."""
+    def release(self) -> bool:
+        """Release the lock if held (it may be released early, inside the ``with`` block).
+
+        Returns:
+            False when this lock was taken but lost before this release (its database connection dropped), so that
+            another worker may have held it meanwhile; else True.
+        """
+        return True
 
     def __enter__(self) -> ClaimLock:
         self.acquire()
@@ -47,11 +55,12 @@ class FileClaimLock(ClaimLock):
         self._file = open(self.path, "a")  # held open until release
         fcntl.flock(self._file, fcntl.LOCK_EX)
 
-    def release(self) -> None:
+    def release(self) -> bool:
         if self._file is not None:
             fcntl.flock(self._file, fcntl.LOCK_UN)
             self._file.close()
             self._file = None
+        return True
 
 
 class AdvisoryClaimLock(ClaimLock):
@@ -64,14 +73,41 @@ class AdvisoryClaimLock(ClaimLock):
         self._connection: Any = None
 
     def acquire(self) -> None:
-        self._connection = self.engine.connect()
-        self._connection.execute(sqlalchemy.text("SELECT pg_advisory_lock(:key)"), {"key": self.key})
+        retried(self._lock)
 
-    def release(self) -> None:
-        if self._connection is not None:
-            self._connection.execute(sqlalchemy.text("SELECT pg_advisory_unlock(:key)"), {"key": self.key})
-            self._connection.close()
-            self._connection = None
+    def release(self) -> bool:
+        """Release the lock; one whose connection was lost is already released by the server (returns False)."""
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return True
+        try:
+            held = bool(
+                connection.execute(sqlalchemy.text("SELECT pg_advisory_unlock(:key)"), {"key": self.key}).scalar()
+            )
+        except Exception as error:
+            if not lost_connection(error):
+                raise
+            held = False
+        _close(connection)
+        return held
+
+    def _lock(self) -> None:
+        connection = self.engine.connect()
+        try:
+            connection.execute(sqlalchemy.text("SELECT pg_advisory_lock(:key)"), {"key": self.key})
+        except BaseException:
+            _close(connection)
+            raise
+        self._connection = connection
+
+
+def _close(connection: sqlalchemy.Connection) -> None:
+    """Close ``connection``, which may have been lost (nothing is left to close then)."""
+    try:
+        connection.close()
+    except Exception as error:
+        if not lost_connection(error):
+            raise
 
 
 def claim_lock(storage: optuna.storages.BaseStorage, journal: Path | None, study_name: str) -> ClaimLock:

@@ -71,7 +71,7 @@ class Objective:
             "device": str(self.device),
             "seed": spec.seed,
             "versions": package_versions(),
-            "plugins": plugin_origins(spec, self.registry),
+            "plugins": plugin_origins(spec, self.registry, trial.user_attrs.get(PRESET_ATTR)),
         }.items():
             trial.set_user_attr(key, value)
         self.progress.trial_started(trial.number, self._label(trial, spec), spec.train.max_epochs)

@@ -29,6 +29,16 @@ def retry_trial(study: optuna.Study, trial: FrozenTrial, reason: str) -> None:
     study.enqueue_trial(dict(trial.params), user_attrs=attrs)
 
 
+def requeue(study: optuna.Study, trial: FrozenTrial) -> None:
+    """Enqueue ``trial`` once more as it was enqueued (its fixed parameters, origin and retry attributes), for a
+    trial that gives its place back before it trains; a sampled trial is not enqueued (nothing of it is kept)."""
+    if "fixed_params" not in trial.system_attrs:
+        return
+    keys = (*ORIGIN_ATTRS, RETRY_ATTR, RETRY_REASON_ATTR)
+    attrs = {key: trial.user_attrs[key] for key in keys if key in trial.user_attrs}
+    study.enqueue_trial(dict(trial.system_attrs["fixed_params"]), user_attrs=attrs)
+
+
 def retry_stale_trial(study: optuna.Study, trial: FrozenTrial) -> None:
     """Heartbeat callback of the PostgreSQL storage: Optuna has just failed ``trial`` for a missing heartbeat."""
     retry_trial(study, trial, STALE_REASON)

@@ -6,11 +6,13 @@ import warnings
 from pathlib import Path
 
 import optuna
-from optuna.storages import JournalStorage, RDBStorage
-from optuna.storages.journal import JournalFileBackend, JournalFileSymlinkLock
+from optuna.storages import JournalStorage
+from optuna.storages.journal import JournalFileSymlinkLock
 
 from mmsearch.errors import StorageError
 
+from .journal_file import JournalFile
+from .reconnect import ReconnectingRDBStorage
 from .retry import retry_stale_trial
 
 JOURNAL_NAME = "journal.log"
@@ -35,20 +37,28 @@ def open_storage(url: str | None, run_dir: Path, study_name: str, workers: int =
 
     Args:
         url: None for ``<run_dir>/<study>/journal.log``; a path ending in ``.log``/``.journal`` for a journal file
-            (file locks make it safe for several processes of one host); ``postgresql://...`` (heartbeats on, a
-            stale trial failed and retried once; a URL without a driver uses psycopg 3) or ``sqlite:///...``.
+            (file locks make it safe for several processes of one host; a write that fails, e.g. on a full disk, is
+            undone: ``journal_file.JournalFile``); ``postgresql://...`` (heartbeats on, a stale trial failed and
+            retried once; a URL without a driver uses psycopg 3) or ``sqlite:///...``. A database call whose
+            connection drops is repeated on a new one (``reconnect.ReconnectingRDBStorage``).
         run_dir: base folder of local study files.
         study_name: the study.
         workers: number of processes that will share the storage; SQLite is refused for more than one.
 
     Raises:
-        StorageError: an unsupported URL, SQLite with several workers, an unreachable database or a corrupt journal.
+        StorageError: an unsupported URL, SQLite with several workers, an unreachable database, a journal folder
+            that cannot be made or a corrupt journal;
+            later, a journal that cannot be written or a database connection lost for good.
     """
     path = journal_path(url, run_dir, study_name)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            storage = JournalStorage(JournalFileBackend(str(path)))
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            folder = f"cannot create the journal's folder {path.parent} ({error.strerror or error})"
+            raise StorageError(f"{path}: {folder}") from error
+        try:
+            storage = JournalStorage(JournalFile(str(path)))
         except Exception as error:  # optuna raises several types for unreadable journals
             raise StorageError(f"{path}: cannot read the journal ({type(error).__name__}: {error})") from error
         _check_complete(path)
@@ -70,7 +80,7 @@ def open_storage(url: str | None, run_dir: Path, study_name: str, workers: int =
                     "heartbeat_stale_trial_callback": retry_stale_trial,
                 }
             )
-            return RDBStorage(driver_url, engine_kwargs={"pool_pre_ping": True}, **heartbeat)
+            return ReconnectingRDBStorage(driver_url, engine_kwargs={"pool_pre_ping": True}, **heartbeat)
     except Exception as error:  # sqlalchemy / driver errors: report the cause in one line
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise StorageError(f"cannot open storage '{_redact(url)}': {first_line}") from error

@@ -9,6 +9,9 @@ IN_SPACE_ATTR = "preset_in_space"
 INTERRUPTED = "interrupted"
 """The ``fail_reason`` of a trial stopped by Ctrl-C (it does not count toward the budget)."""
 
+LOST_CLAIM = "gave its place back: its claim lock was lost, and the budget was full"
+"""The ``fail_reason`` of a trial that another worker's claim overlapped (it does not count; see ``worker.work``)."""
+
 VARIANT_ATTR = "variant"
 """On a trial of an ablation: ``axis``, ``anchor``, ``choice`` and ``seed`` of the variant it trains."""
 

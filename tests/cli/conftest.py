@@ -1,5 +1,6 @@
 """Fixtures shared by the CLI tests."""
 
+import sys
 import uuid
 
 import optuna
@@ -18,3 +19,60 @@ def postgres_study(tmp_path):
     storage = open_storage(POSTGRES, tmp_path, name)
     if name in {s.study_name for s in optuna.get_all_study_summaries(storage, include_best_trial=False)}:
         optuna.delete_study(study_name=name, storage=storage)
+
+
+THIRD_PARTY_SOURCE = '''
+from torch import nn
+
+from mmsearch.components import Loss
+from mmsearch.search.presets import Preset
+from mmsearch.search.spec import ComponentSpec
+
+
+class NamesakeLoss(Loss):
+    """A loss that shares its name with a built-in encoder."""
+
+    name = "lightgcn"
+
+    def __init__(self, *, margin: float = 1.0):
+        self.margin = margin
+
+    def build(self, ctx):
+        return nn.Identity()
+
+
+ACME_MF = Preset(
+    name="acme_mf",
+    description="Acme MF. A second sentence.",
+    transform=ComponentSpec("linear"),
+    encoder=ComponentSpec("mf"),
+    timing=ComponentSpec("early"),
+    fusion=ComponentSpec("sum"),
+    loss=ComponentSpec("lightgcn", {"margin": 2.0}),
+)
+'''
+THIRD_PARTY_ENTRY_POINTS = """
+[mmsearch.losses]
+lightgcn = acme_plugins:NamesakeLoss
+[mmsearch.encoders]
+acme_crash = acme_crashing:Anything
+[mmsearch.presets]
+acme_mf = acme_plugins:ACME_MF
+acme_broken = acme_crashing:PRESET
+"""
+
+
+@pytest.fixture
+def third_party(tmp_path, monkeypatch):
+    """An installed distribution ``acme-plugins 0.3``: a loss named ``lightgcn`` (as the built-in encoder), an encoder
+    ``acme_crash`` whose module fails to import, a preset ``acme_mf`` and a preset ``acme_broken`` that fails."""
+    (tmp_path / "acme_plugins.py").write_text(THIRD_PARTY_SOURCE)
+    (tmp_path / "acme_crashing.py").write_text("raise RuntimeError('boom at import')\n")
+    info = tmp_path / "acme_plugins-0.3.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-plugins\nVersion: 0.3\n")
+    (info / "entry_points.txt").write_text(THIRD_PARTY_ENTRY_POINTS)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield "acme-plugins 0.3"
+    for module in ("acme_plugins", "acme_crashing"):
+        sys.modules.pop(module, None)

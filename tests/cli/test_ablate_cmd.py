@@ -47,8 +47,8 @@ def test_ablate_prints_its_budget_then_the_report_carries_the_controlled_verdict
     "extra, message",
     [
         (["--axis", "colour"], "unknown ablation axis 'colour'"),
-        (["--axis", "fusion", "--anchors", "top:0"], "--anchors must be top:K or random:N"),
-        (["--axis", "fusion", "--seeds", "0"], "--seeds must be at least 1"),
+        (["--axis", "fusion", "--anchors", "top:0"], "argument --anchors: must be top:K or random:N"),
+        (["--axis", "fusion", "--seeds", "0"], "argument --seeds: must be at least 1, got 0"),
     ],
 )
 def test_bad_arguments_are_one_line_errors(study, extra, message, capsys):

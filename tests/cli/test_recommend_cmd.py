@@ -64,8 +64,8 @@ def test_recommend_mistakes_are_one_line_errors(study, args, message, capsys):
 
 def test_run_refuses_a_negative_keep_models_or_a_non_positive_memory_cap(capsys):
     for option, value, message in (
-        ("--keep-models", "-1", "--keep-models must be at least 0, got -1"),
-        ("--memory-cap-mb", "0", "--memory-cap-mb must be greater than 0, got 0"),
+        ("--keep-models", "-1", "argument --keep-models: must be at least 0, got -1"),
+        ("--memory-cap-mb", "0", "argument --memory-cap-mb: must be a finite number greater than 0, got 0"),
     ):
         assert main(["run", "--space", "no-such.yaml", option, value]) == 2
         assert message in capsys.readouterr().err

@@ -47,7 +47,7 @@ def test_retrain_prints_seeds_and_mean_and_writes_the_per_user_vectors(study, ca
     [
         (["0", "--data", "{other}"], "study 'demo' was created on other data (synth0, fingerprint"),
         (["5", "--data", "{data}"], "study 'demo' has no trial 5; its trials: 0..0"),
-        (["0", "--data", "{data}", "--seeds", "0"], "--seeds must be at least 1, got 0"),
+        (["0", "--data", "{data}", "--seeds", "0"], "argument --seeds: must be at least 1, got 0"),
         (["0", "--data", "{data}", "--study", "nothing"], "no study 'nothing' in"),
     ],
 )

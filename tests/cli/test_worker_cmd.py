@@ -61,7 +61,7 @@ def test_sqlite_with_two_workers_is_refused_in_one_line(tiny_space, tmp_path, ca
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--workers", "0"], "--workers must be at least 1"),
+        (["--workers", "0"], "argument --workers: must be at least 1, got 0"),
         (["--devices", "cpu"], "--devices needs --workers 2 or more"),
         (["--workers", "2", "--devices", "cuda:7"], "cuda:7"),
     ],

@@ -115,7 +115,7 @@ def test_an_id_only_draw_of_a_modal_encoder_is_pruned_untrained(registry):
         (space_with(encoder={"lightgcn": {"n_layers": {"float": {"low": 1, "high": 2}}}}), SpaceError, "float range"),
         (space_with(loss=None), SpaceError, r"missing axes \['loss'\]"),
         (space_with(fusoin={"sum": {}}), SpaceError, r"unknown axes \['fusoin'\]"),
-        (space_with(encoder={}), SpaceError, "must map plugin names"),
+        (space_with(encoder={}), SpaceError, "axes.encoder: lists no plugin"),
         ({"name": "t", "axes": AXES, "train": {"learning_rate": 0.1}}, SpaceError, "unknown train settings"),
         ({"name": "t", "axes": AXES, "train": {"max_epochs": 0}}, SpaceError, "max_epochs must be at least 1"),
         ("just text", SpaceError, "must be a mapping"),

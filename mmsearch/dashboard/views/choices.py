@@ -2,10 +2,7 @@
 evidence, rank distribution) or the command that makes one, then the observational view of the search's trials,
 each choice's spread and the interaction of two axes."""
 
-import state
 import streamlit as st
-import ui
-from view import current_view
 
 from mmsearch.analysis import (
     PRIMARY,
@@ -17,6 +14,8 @@ from mmsearch.analysis import (
 )
 from mmsearch.analysis.evidence import MIN_ANCHORS, MIN_SEEDS
 from mmsearch.analysis.figures import choice_figure, interaction_figure, rank_figure
+from mmsearch.dashboard import state, ui
+from mmsearch.dashboard.view import current_view
 
 CHOICE_ROW_COLUMNS = ["choice", "mean", "test_mean", "mean_rank", "ranks", "effect", "ci_low", "ci_high", "p", "state",
                       "anchors", "seeds", "seed_sd", "trials"]  # fmt: skip

@@ -1,13 +1,12 @@
 """Overview: the studies, their datasets and trial counts, their ablations, the best trial per dataset, the filtered
 trials."""
 
-import data
 import pandas as pd
 import streamlit as st
-import ui
-from view import current_view
 
 from mmsearch.analysis import PRIMARY, best_trials, ranked_trials, study_overview
+from mmsearch.dashboard import data, ui
+from mmsearch.dashboard.view import current_view
 
 view = current_view()
 st.title("Studies")

@@ -1,14 +1,13 @@
 """Compare datasets: per dataset, the controlled and observational verdicts on an axis, then the same axis summary
 side by side for every dataset of the filtered trials."""
 
-import state
 import streamlit as st
-import ui
-from view import current_view
 
 from mmsearch.analysis import cross_dataset_summary, cross_dataset_table, describe_verdict
 from mmsearch.analysis.figures import cross_dataset_figure
 from mmsearch.analysis.layout import SHOWN_VERDICT_COLUMNS
+from mmsearch.dashboard import state, ui
+from mmsearch.dashboard.view import current_view
 
 view = current_view()
 st.title("Compare datasets")

@@ -1,14 +1,12 @@
 """Trial detail: spec, metrics, learning curves, per-user metric histogram and attentive fusion weights."""
 
-import data
 import pandas as pd
-import state
 import streamlit as st
-import ui
-from view import current_view
 
 from mmsearch.analysis import PER_USER_METRICS, SPLITS, ranked_trials
 from mmsearch.analysis.figures import curves_figure, fusion_weights_figure, metric_title, per_user_figure
+from mmsearch.dashboard import data, state, ui
+from mmsearch.dashboard.view import current_view
 
 view = current_view()
 st.title("Trial detail")

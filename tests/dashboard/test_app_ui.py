@@ -1,21 +1,15 @@
-"""The dashboard's verdict helpers (``app/ui.py``) on hand-made ablation variants, without a running app."""
-
-import importlib
-from pathlib import Path
+"""The dashboard's verdict helpers (``mmsearch.dashboard.ui``) on hand-made ablation variants, without a running app."""
 
 import pandas as pd
 import pytest
 
 from mmsearch.analysis import VARIANT_COLUMNS, Catalogue, Source
-
-APP = Path(__file__).resolve().parents[2] / "app"
+from mmsearch.dashboard import data, ui, view
 
 
 @pytest.fixture
 def app_modules(monkeypatch, tmp_path):
     """``ui`` and ``view`` of the app, with ``data.variants`` serving the tables of ``STORED``."""
-    monkeypatch.syspath_prepend(str(APP))
-    data, ui, view = (importlib.import_module(name) for name in ("data", "ui", "view"))
     stored = {}
     monkeypatch.setattr(
         data, "variants", lambda location, name: stored.get(name, pd.DataFrame(columns=VARIANT_COLUMNS))

@@ -1,12 +1,11 @@
 """Failures & plugins: trial outcomes by state, failures grouped by reason, pruned trials and broken plugins."""
 
-import data
 import streamlit as st
-import ui
-from view import current_view
 
 from mmsearch.analysis import failure_reasons, state_counts
 from mmsearch.analysis.figures import failures_figure, states_figure
+from mmsearch.dashboard import data, ui
+from mmsearch.dashboard.view import current_view
 
 view = current_view()
 st.title("Failures & plugins")

@@ -1,4 +1,4 @@
-"""The mmsearch dashboard: ``mmsearch dashboard`` (or ``streamlit run app/main.py`` with ``MMSEARCH_STORAGE`` /
+"""The mmsearch dashboard: ``mmsearch dashboard`` (or ``streamlit run`` on this file with ``MMSEARCH_STORAGE`` /
 ``MMSEARCH_RUN_DIR`` set) serves it.
 
 This entry script reads the studies, draws the sidebar filters (kept in the page address) and runs the chosen page.
@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import os
 
-import data
 import pandas as pd
-import state
 import streamlit as st
-from view import VIEW_KEY, View
 
 from mmsearch.analysis import AXIS_COLUMNS, Catalogue, Source, filter_trials
+from mmsearch.dashboard import data, state
+from mmsearch.dashboard.view import VIEW_KEY, View
 from mmsearch.errors import MMSearchError
 
 BASE_COLUMNS = ["study", "dataset", "trial", "state", "label", *AXIS_COLUMNS]

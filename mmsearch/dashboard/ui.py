@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import data
 import pandas as pd
-import state
 import streamlit as st
-from view import View
 
 from mmsearch.analysis import (
     PER_USER_METRICS,
@@ -21,6 +18,8 @@ from mmsearch.analysis import (
 )
 from mmsearch.analysis.layout import SHOWN_VERDICT_COLUMNS
 from mmsearch.analysis.report import ablatable, ablate_command
+from mmsearch.dashboard import data, state
+from mmsearch.dashboard.view import View
 
 PERCENT_COLUMNS = {"win_rate", "share", "quantile"}
 METRIC_COLUMNS = {

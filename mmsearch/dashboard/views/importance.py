@@ -1,12 +1,11 @@
 """Importance: which searched parameters matter for reaching the top trials (PED-ANOVA), per study."""
 
-import state
 import streamlit as st
-import ui
-from view import current_view
 
 from mmsearch.analysis import AnalysisError, param_importance
 from mmsearch.analysis.figures import importance_figure
+from mmsearch.dashboard import state, ui
+from mmsearch.dashboard.view import current_view
 
 view = current_view()
 st.title("Parameter importance")

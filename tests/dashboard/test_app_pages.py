@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from mmsearch.analysis import Source
 from mmsearch.analysis.layout import SHOWN_VERDICT_COLUMNS
+from mmsearch.cli.dashboard_cmd import APP_ENTRY
 
 PAGES = {
     "views/overview.py": "Studies",
@@ -29,13 +30,13 @@ def _values(data: list | dict) -> np.ndarray:
 
 
 @pytest.fixture
-def open_page(app_entry, dashboard_runs, monkeypatch) -> Callable[..., AppTest]:
+def open_page(dashboard_runs, monkeypatch) -> Callable[..., AppTest]:
     """``open_page(page, **query)``: the app run once, then switched to ``page`` with the given address parameters."""
     for key, value in Source(None, dashboard_runs).environment().items():
         monkeypatch.setenv(key, value)
 
     def open_page(page: str, **query: str | list[str]) -> AppTest:
-        app = AppTest.from_file(str(app_entry), default_timeout=60)
+        app = AppTest.from_file(str(APP_ENTRY), default_timeout=60)
         app.query_params.update(query)
         app.run()
         app.switch_page(page)

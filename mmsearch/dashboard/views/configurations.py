@@ -1,14 +1,12 @@
 """Top configurations: mean and spread over seeds, and paired tests of the best ones against the very best."""
 
-import data
 import pandas as pd
-import state
 import streamlit as st
-import ui
-from view import current_view
 
 from mmsearch.analysis import config_name, config_significance, configurations
 from mmsearch.analysis.figures import configurations_figure
+from mmsearch.dashboard import data, state, ui
+from mmsearch.dashboard.view import current_view
 
 view = current_view()
 st.title("Top configurations")

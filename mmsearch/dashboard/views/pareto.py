@@ -1,12 +1,11 @@
 """Pareto front: validation quality against training time or peak memory."""
 
-import state
 import streamlit as st
-import ui
-from view import current_view
 
 from mmsearch.analysis import COSTS, PRIMARY, pareto_front
 from mmsearch.analysis.figures import metric_title, pareto_figure
+from mmsearch.dashboard import state, ui
+from mmsearch.dashboard.view import current_view
 
 view = current_view()
 st.title("Pareto front")
