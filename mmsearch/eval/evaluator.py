@@ -8,13 +8,14 @@ held-out items (binary relevance). Validation and test both mask the training ma
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 import torch
 
 from .metrics import DEFAULT_KS, compute_metrics, metric_names
+from .slices import Slice
 
 ScoreBatch = Callable[[torch.Tensor], torch.Tensor]
 """Maps a LongTensor of user ids [B] (on the evaluator's device) to float scores [B, n_items] on that device."""
@@ -28,11 +29,16 @@ class EvalResult:
         metrics: metric name -> mean over the evaluated users (NaN when no user was evaluated).
         users: int64 [n_evaluated], the evaluated user ids (users with >= 1 held-out item), ascending.
         per_user: metric name -> float32 [n_evaluated], aligned with ``users`` (for paired significance tests).
+        interactions: the held-out interactions behind the figures.
+        slices: slice name -> the same evaluation restricted to that slice (``mmsearch.eval.slices``); its users
+            are those with >= 1 held-out interaction in the slice.
     """
 
     metrics: dict[str, float]
     users: np.ndarray
     per_user: dict[str, np.ndarray]
+    interactions: int = 0
+    slices: dict[str, EvalResult] = field(default_factory=dict)
 
 
 def _binary_csr(matrix: sp.spmatrix | sp.sparray) -> sp.csr_matrix:
@@ -82,6 +88,7 @@ class Evaluator:
         ks: metric cut-offs, each >= 1.
         batch_size: users scored per call of ``score_batch``; bounds memory at ``batch_size * n_items`` scores.
         device: where the index tensors live and ``score_batch`` is expected to return its scores.
+        slices: subsets of the held-out interactions evaluated from the same ranking (``EvalResult.slices``).
 
     Raises:
         ValueError: on mismatched shapes, an empty or non-positive ``ks``, or ``batch_size < 1``.
@@ -99,6 +106,7 @@ class Evaluator:
         ks: Sequence[int] = DEFAULT_KS,
         batch_size: int = 4096,
         device: torch.device | str = "cpu",
+        slices: Sequence[Slice] = (),
     ) -> None:
         if train.shape != heldout.shape:
             raise ValueError(f"train has shape {train.shape} but heldout has shape {heldout.shape}")
@@ -128,6 +136,7 @@ class Evaluator:
         keys = np.repeat(positions, self._n_heldout) * self.n_items + heldout_rows.indices
         self._heldout_keys = self._to_device(keys)
         self._users_t = self._to_device(self.users)
+        self._slices = {piece.name: _PreparedSlice(piece, self.users, heldout_rows) for piece in slices}
 
     def _to_device(self, array: np.ndarray) -> torch.Tensor:
         """An int64 tensor on the evaluator's device."""
@@ -150,19 +159,36 @@ class Evaluator:
             ValueError: if ``score_batch`` returns a wrong shape or dtype, or NaN among a user's top scores.
         """
         hits = torch.zeros((self.users.size, self._k_max), dtype=torch.bool)
+        top_items = torch.zeros((self.users.size, self._k_max), dtype=torch.int64)
         with torch.no_grad():
             for start in range(0, self.users.size, self.batch_size):
                 stop = min(start + self.batch_size, self.users.size)
-                hits[start:stop] = self._batch_hits(score_batch, start, stop).cpu()
-        per_user = compute_metrics(hits.numpy(), self._n_heldout, self.ks)
+                batch_hits, batch_items = self._batch_hits(score_batch, start, stop)
+                hits[start:stop], top_items[start:stop] = batch_hits.cpu(), batch_items.cpu()
+        hits_np, top_np = hits.numpy(), top_items.numpy()
         return EvalResult(
-            metrics={name: float(values.mean()) if values.size else float("nan") for name, values in per_user.items()},
-            users=self.users.copy(),
-            per_user={name: values.astype(np.float32) for name, values in per_user.items()},
+            **self._result(self.users, hits_np, self._n_heldout),
+            slices={
+                name: EvalResult(**self._result(self.users[piece.positions], *piece.restrict(hits_np, top_np)))
+                for name, piece in self._slices.items()
+            },
         )
 
-    def _batch_hits(self, score_batch: ScoreBatch, start: int, stop: int) -> torch.Tensor:
-        """Hit matrix bool [stop - start, k_max] of the evaluated users at positions ``start:stop`` (on device)."""
+    def _result(self, users: np.ndarray, hits: np.ndarray, n_heldout: np.ndarray) -> dict:
+        """``EvalResult`` fields (no slices) of ``users`` from their hit matrix and held-out counts."""
+        per_user = compute_metrics(hits, n_heldout, self.ks)
+        return {
+            "metrics": {
+                name: float(values.mean()) if values.size else float("nan") for name, values in per_user.items()
+            },
+            "users": users.copy(),
+            "per_user": {name: values.astype(np.float32) for name, values in per_user.items()},
+            "interactions": int(n_heldout.sum()),
+        }
+
+    def _batch_hits(self, score_batch: ScoreBatch, start: int, stop: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """Hit matrix bool [stop - start, k_max] of the evaluated users at positions ``start:stop`` and their ranked
+        items int64 [stop - start, k_max] (on device)."""
         scores = score_batch(self._users_t[start:stop])
         if scores.shape != (stop - start, self.n_items) or not scores.is_floating_point():
             raise ValueError(
@@ -180,4 +206,25 @@ class Evaluator:
         positions = torch.arange(start, stop, device=top_items.device).unsqueeze(1)
         keys = positions * self.n_items + top_items
         found = torch.searchsorted(self._heldout_keys, keys).clamp_(max=self._heldout_keys.numel() - 1)
-        return (self._heldout_keys[found] == keys) & (top_scores != float("-inf"))
+        return (self._heldout_keys[found] == keys) & (top_scores != float("-inf")), top_items
+
+
+class _PreparedSlice:
+    """A slice over the evaluated users: the positions (into ``Evaluator.users``) of the users with >= 1 held-out
+    interaction in it, their counts of such interactions, and the item set that turns a hit into a slice hit."""
+
+    def __init__(self, piece: Slice, users: np.ndarray, heldout_rows: sp.csr_matrix) -> None:
+        kept = heldout_rows if piece.items is None else heldout_rows[:, piece.items]
+        counts = np.asarray(kept.getnnz(axis=1))
+        if piece.users is not None:
+            counts = np.where(piece.users[users], counts, 0)
+        self.positions = np.flatnonzero(counts)
+        self.n_heldout = counts[self.positions].astype(np.int64)
+        self.items = piece.items
+
+    def restrict(self, hits: np.ndarray, top_items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(hits bool [n_slice_users, k_max] counting only the slice's items, held-out counts [n_slice_users])."""
+        hits = hits[self.positions]
+        if self.items is not None:
+            hits = hits & self.items[top_items[self.positions]]
+        return hits, self.n_heldout

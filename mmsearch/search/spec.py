@@ -12,6 +12,9 @@ from mmsearch.errors import SpaceError
 AXES = ("transform", "encoder", "timing", "fusion", "loss")
 MODAL_AXES = ("transform", "timing", "fusion")
 """Axes that act on modal views: inactive in an ID-only trial, whose only item view is the ID embedding."""
+NEGATIVE_POOLS = ("all", "trained")
+"""Items a training negative is drawn from: every item, or only the items with a training interaction (MMRec's
+sampler, which the released code of FREEDOM, MGCN and SAND uses: an item never seen in training is never a negative)."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class TrainConfig:
         reg_modal_views: whether that L2 also covers the items' modal views (the whole layer-0 item vector, as in
             VBPR) instead of their ID embeddings only.
         negatives: uniformly sampled negatives per positive.
+        negative_pool: items negatives are drawn from: ``"all"``, or ``"trained"`` (only items with a training
+            interaction); see ``NEGATIVE_POOLS``.
         max_epochs: upper bound on training epochs.
         patience: evaluations without a new best validation Recall@20 before stopping.
         eval_every: epochs between two validation evaluations.
@@ -45,6 +50,7 @@ class TrainConfig:
     reg_weight: float = 1e-4
     reg_modal_views: bool = False
     negatives: int = 1
+    negative_pool: str = "all"
     max_epochs: int = 200
     patience: int = 20
     eval_every: int = 1
@@ -55,6 +61,8 @@ class TrainConfig:
                 raise SpaceError(f"train.{name} must be at least 1, got {getattr(self, name)}")
         if not self.lr > 0 or self.reg_weight < 0:
             raise SpaceError(f"train.lr must be > 0 and train.reg_weight >= 0, got {self.lr}, {self.reg_weight}")
+        if self.negative_pool not in NEGATIVE_POOLS:
+            raise SpaceError(f"train.negative_pool must be one of {list(NEGATIVE_POOLS)}, got {self.negative_pool!r}")
 
 
 TRAIN_FIELDS = {f.name: f.type for f in fields(TrainConfig)}

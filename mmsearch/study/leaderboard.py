@@ -17,11 +17,14 @@ from mmsearch.search.spec import AXES, MODAL_AXES
 from .settings import stored_objectives
 
 LEADERBOARD_METRICS = ("recall@20", "ndcg@20", "recall@10", "ndcg@10")
+SLICE_COLUMNS = {"test_cold_items_recall@20": "cold R@20", "test_tail_items_recall@20": "tail R@20"}
+"""Slice figures the leaderboard shows beside the test metrics (test split), with their headers."""
 
 
 def trials_frame(study: optuna.Study) -> pd.DataFrame:
     """One row per trial: number, state, label, axis choices, extractors, parameters, validation and test metrics
-    (``valid_<metric>``, ``test_<metric>``), epochs, seconds, peak memory and failure or pruning reason.
+    (``valid_<metric>``, ``test_<metric>``), slice figures (``<split>_<slice>_<metric>`` with ``<split>_<slice>_users``
+    and ``_interactions``, ``mmsearch.eval.slices``), epochs, seconds, peak memory and failure or pruning reason.
 
     Also: ``auxiliaries`` (``+``-joined auxiliary losses, ``none`` without), ``seed``, ``spec`` (the stored spec as
     JSON), ``config`` (a short hash of the spec without its seed: runs of one configuration under several seeds share
@@ -55,6 +58,7 @@ def trials_frame(study: optuna.Study) -> pd.DataFrame:
             ),
             **{f"valid_{name}": value for name, value in attrs.get("valid", {}).items()},
             **{f"test_{name}": value for name, value in attrs.get("test", {}).items()},
+            **_slice_columns(attrs.get("slices", {})),
             "best_epoch": attrs.get("best_epoch"),
             "epochs_run": attrs.get("epochs_run"),
             "train_seconds": attrs.get("train_seconds"),
@@ -75,6 +79,16 @@ def config_key(spec: Mapping[str, Any]) -> str:
     """Short stable hash of a stored spec without its seed: equal for runs of one configuration under other seeds."""
     unseeded = {key: value for key, value in spec.items() if key != "seed"}
     return hashlib.sha1(json.dumps(unseeded, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def _slice_columns(slices: Mapping[str, Mapping[str, Mapping[str, float]]]) -> dict[str, float]:
+    """``<split>_<slice>_<figure>`` -> value from a trial's ``slices`` attribute."""
+    return {
+        f"{split}_{name}_{figure}": value
+        for split, pieces in slices.items()
+        for name, summary in pieces.items()
+        for figure, value in summary.items()
+    }
 
 
 def _choice(spec: Mapping[str, Any], axis: str) -> str | None:
@@ -114,6 +128,7 @@ def format_leaderboard(frame: pd.DataFrame, top: int = 10) -> str:
         return header + "\nno completed trial yet"
     columns = ["trial", "label"]
     columns += [f"valid_{m}" for m in LEADERBOARD_METRICS[:2]] + [f"test_{m}" for m in LEADERBOARD_METRICS[:2]]
+    columns += [column for column in SLICE_COLUMNS if column in best]
     columns += ["best_epoch", "train_seconds"]
     best = best.assign(best_epoch=best["best_epoch"].astype("Int64"))  # float once other trials lack it
     note = ""
@@ -127,6 +142,7 @@ def format_leaderboard(frame: pd.DataFrame, top: int = 10) -> str:
             "valid_ndcg@20": "val N@20",
             "test_recall@20": "test R@20",
             "test_ndcg@20": "test N@20",
+            **SLICE_COLUMNS,
             "best_epoch": "epoch",
             "train_seconds": "train s",
             "peak_memory_mb": "peak MiB",

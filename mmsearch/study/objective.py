@@ -38,7 +38,8 @@ class Objective:
 
     User attributes of each trial: ``spec``, ``label``, ``worker``, ``device``, ``seed``, ``versions``, ``plugins``,
     ``curve``; on completion ``valid``, ``test``, ``best_epoch``, ``epochs_run``, ``train_seconds``,
-    ``eval_seconds``, ``extract_seconds``, ``peak_memory_mb``, ``per_user``, ``fusion_weights``; on failure
+    ``eval_seconds``, ``extract_seconds``, ``peak_memory_mb``, ``per_user``, ``slices`` (``slice_summaries``),
+    ``fusion_weights``; on failure
     ``fail_reason`` (see ``failure_reason``); when pruned ``prune_reason``.
 
     A single-objective trial reports each validation evaluation to the study's pruner; a multi-objective one (Optuna
@@ -124,6 +125,7 @@ class Objective:
             "extract_seconds": outcome.extract_seconds,
             "peak_memory_mb": outcome.peak_memory_mb,
             "per_user": per_user_vectors(result.valid, result.test),
+            "slices": slice_summaries(result.valid, result.test),
             "fusion_weights": outcome.fusion_weights,
         }.items():
             trial.set_user_attr(key, value)
@@ -173,10 +175,29 @@ def failure_reason(error: BaseException) -> str:
 
 
 def per_user_vectors(valid: EvalResult, test: EvalResult) -> dict[str, str]:
-    """Encoded per-user vectors (user ids and ``STORED_PER_USER`` metrics) of both splits, for paired tests."""
+    """Encoded per-user vectors (user ids and ``STORED_PER_USER`` metrics) of both splits and of their slices, for
+    paired tests: keys ``<split>_users``, ``<split>_<metric>``, ``<split>_<slice>_users``, ``<split>_<slice>_<metric>``.
+    """
     vectors = {}
     for split, result in (("valid", valid), ("test", test)):
-        vectors[f"{split}_users"] = encode_array(result.users.astype("int32"))
-        for metric in STORED_PER_USER:
-            vectors[f"{split}_{metric}"] = encode_array(result.per_user[metric].astype("float32"))
+        for prefix, part in ((split, result), *((f"{split}_{name}", piece) for name, piece in result.slices.items())):
+            vectors[f"{prefix}_users"] = encode_array(part.users.astype("int32"))
+            for metric in STORED_PER_USER:
+                vectors[f"{prefix}_{metric}"] = encode_array(part.per_user[metric].astype("float32"))
     return vectors
+
+
+def slice_summaries(valid: EvalResult, test: EvalResult) -> dict[str, dict[str, dict[str, float]]]:
+    """split -> slice name -> ``STORED_PER_USER`` metrics (NaN for an empty slice) with the counts behind them,
+    ``users`` and ``interactions``."""
+    return {
+        split: {
+            name: {
+                **{metric: piece.metrics[metric] for metric in STORED_PER_USER},
+                "users": len(piece.users),
+                "interactions": piece.interactions,
+            }  # fmt: skip
+            for name, piece in result.slices.items()
+        }
+        for split, result in (("valid", valid), ("test", test))
+    }

@@ -15,6 +15,7 @@ from mmsearch.data.dataset import Dataset
 from mmsearch.errors import NonFiniteLossError
 from mmsearch.eval import EarlyStopping, EvalResult, Evaluator, score_by_dot
 from mmsearch.eval.metrics import PRIMARY_METRIC
+from mmsearch.eval.slices import dataset_slices
 from mmsearch.model.objective import TrainingObjective
 from mmsearch.model.recommender import Recommender
 from mmsearch.search.spec import TrainConfig
@@ -91,9 +92,10 @@ def train_and_evaluate(
         MemoryCapError: the trial used more memory than ``memory_cap`` allows.
     """
     torch.manual_seed(seed)
-    sampler = NegativeSampler(dataset.train, config.negatives, seed)
-    valid_evaluator = Evaluator(dataset.train, dataset.valid, device=device)
-    test_evaluator = Evaluator(dataset.train, dataset.test, device=device)
+    sampler = NegativeSampler(dataset.train, config.negatives, seed, config.negative_pool)
+    slices = dataset_slices(dataset)
+    valid_evaluator = Evaluator(dataset.train, dataset.valid, device=device, slices=slices)
+    test_evaluator = Evaluator(dataset.train, dataset.test, device=device, slices=slices)
     optimizer = make_optimizer([model, objective], config)
     stopping = EarlyStopping(patience=config.patience, metric=PRIMARY_METRIC)
     curve: list[dict[str, float]] = []

@@ -66,7 +66,8 @@ FREEDOM = Preset(
         "cosine top-10 graph of the raw features, the item itself included, D^-1/2 G D^-1/2, mixed image 0.1 / "
         "other modality 0.9 (FREEDOM's image/text weights; on image + audio data audio takes text's place); loss "
         "BPR + 1e-3 * sum over modalities of BPR(final user, Linear_m(f_m) of the positive and negative), the "
-        "features trained from their raw values; no L2; Adam at lr 1e-3. Differs: the released configuration "
+        "features trained from their raw values; no L2; Adam at lr 1e-3; negatives drawn from the items with a "
+        "training interaction (MMRec's sampler). Differs: the released configuration "
         "searches dropout in {0.8, 0.9} and the modality weight in {0, 1e-5, 1e-4, 1e-3} per dataset (the preset "
         "is one point: 0.8, 1e-3); weights are Xavier-initialised (the code keeps PyTorch's default init for the "
         "projections)."
@@ -81,7 +82,7 @@ FREEDOM = Preset(
     loss=C("bpr"),
     extractor=C("provided", {"standardize": False}),
     auxiliaries={"modal_bpr": C("modal_bpr", {"weight": 1e-3})},
-    train={"lr": 1e-3, "reg_weight": 0.0},
+    train={"lr": 1e-3, "reg_weight": 0.0, "negative_pool": "trained"},
 )
 
 MGCN = Preset(
@@ -93,7 +94,8 @@ MGCN = Preset(
         "top-10 of the raw features, the item itself included, edges weighted by the cosine, D^-1/2 G D^-1/2), "
         "users = R_hat times their items; behaviour-aware fuser (shared attention for the common part, "
         "behaviour-gated specific parts, final = behaviour + side); loss BPR + 0.01 * [InfoNCE(side, behaviour) on "
-        "the batch's users + on its positive items] at tau 0.2 + 1e-4 L2; Adam at lr 1e-3. Differs: the released "
+        "the batch's users + on its positive items] at tau 0.2 + 1e-4 L2; Adam at lr 1e-3; negatives drawn from the "
+        "items with a training interaction (MMRec's sampler). Differs: the released "
         "configuration searches the InfoNCE weight in {0.001, 0.01, 0.1} per dataset (the preset is one point, "
         "0.01); L2 acts on the layer-0 embeddings of the batch (the code: on its final representations); no "
         "learning-rate decay (the code: lr * 0.96^(epoch / 50)); weights are Xavier-initialised (the code keeps "
@@ -106,7 +108,7 @@ MGCN = Preset(
     loss=C("bpr"),
     extractor=C("provided", {"standardize": False}),
     auxiliaries={"side_infonce": C("side_infonce", {"weight": 0.01, "temperature": 0.2})},
-    train={"lr": 1e-3, "reg_weight": 1e-4, "reg_modal_views": False},
+    train={"lr": 1e-3, "reg_weight": 1e-4, "reg_modal_views": False, "negative_pool": "trained"},
 )
 
 SAND_PARAMS = {"alpha": 0.012, "beta": 0.006, "align": "solosim", "distance": "club", "temperature": 0.2}
@@ -126,16 +128,18 @@ SAND = Preset(
         "graph): no item ID embedding; per modality the view MLP(f_m) (raw features -> 256, leaky ReLU -> 64), whose "
         "first half is the generic and second half the unique part (eq. 15), propagated with its own user preference "
         "embedding by a 2-layer GCN over the user-item graph (rows scaled to unit length first, sum of layers 0..2, "
-        "D^-1/2 A D^-1/2); users = [U_m]_m, items = [I_m]_m (concatenated over the modalities) + one convolution of "
+        "D^-1/2 A D^-1/2); users = [w_um U_m]_m with DRAGON's learned per-user modality weights w_um (starting at 1/M "
+        "for M modalities, trained freely), items = [I_m]_m (concatenated over the modalities) + one convolution of "
         "the items over the frozen item-item graph (per modality the binary cosine top-10 graph of the raw features, "
         "the item itself included, D^-1/2 G D^-1/2, mixed image 0.1 / other modality 0.9); loss BPR + 0.012 "
         "SoloSim(generic halves, tau 0.2) + 0.006 sum over modalities of CLUB(generic, unique), CLUB networks trained"
-        " 50 Adam steps at lr 1e-4 per batch; no L2; Adam at lr 1e-4. Differs from the code: its splitter's affine "
+        " 50 Adam steps at lr 1e-4 per batch; no L2; Adam at lr 1e-4; negatives drawn from the items with a training "
+        "interaction (MMRec's sampler). Differs from the code: its splitter's affine "
         "d_m -> d_m layer is folded into the MLP's first layer (the same function class), so the halves are those of "
         "the 64-wide view the paper's eq. 15 scores, not of the affine layer's output; the SAND terms act on the "
         "halves themselves (no projection heads; see the sand auxiliary) over the batch's positive items, the CLUB "
-        "bounds summed over modalities as eq. 17 (the code: their mean); no per-user modality weights (DRAGON's w_u, "
-        "which rescale each modality's user vector); BPR with the natural log (the code: log2, i.e. the main loss x "
+        "bounds summed over modalities as eq. 17 (the code: their mean); w_um start at exactly 1/M (the code: the "
+        "softmax of small Gaussian draws); BPR with the natural log (the code: log2, i.e. the main loss x "
         "1.44 against alpha and beta); weights are Xavier-initialised."
     ),
     transform=C("mlp", {"hidden": 256, "activation": "leaky_relu", "dropout": 0.0}),
@@ -152,12 +156,12 @@ SAND = Preset(
             "normalize_inputs": True,
         },
     ),
-    timing=C("late", {"with_id": False}),
+    timing=C("late", {"with_id": False, "user_weights": True}),
     fusion=C("concat"),
     loss=C("bpr"),
     extractor=C("provided", {"standardize": False}),
     auxiliaries={"sand": C("sand", SAND_PARAMS)},
-    train={"lr": 1e-4, "reg_weight": 0.0},
+    train={"lr": 1e-4, "reg_weight": 0.0, "negative_pool": "trained"},
 )
 
 SAND_VBPR = with_sand(

@@ -2,13 +2,35 @@
 
 import sys
 import uuid
+from pathlib import Path
 
 import optuna
 import pytest
+import yaml
 
+from mmsearch.cli.main import main
 from mmsearch.study import open_storage
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+SPACES = Path(__file__).resolve().parents[2] / "spaces"
+
+
+@pytest.fixture
+def slow_run(tmp_path):
+    """``(epochs, budget) -> mmsearch run`` command (study and storage left to the caller) with two CPU workers on
+    small synthetic data: ``budget`` trials of quick.yaml, each training exactly ``epochs`` epochs (no early stop)."""
+    return lambda epochs, budget: _slow_run_command(tmp_path, epochs, budget)
+
+
+def _slow_run_command(tmp_path: Path, epochs: int, budget: int) -> list[str]:
+    space = yaml.safe_load((SPACES / "quick.yaml").read_text())
+    space["train"] = {**space["train"], "embedding_dim": 8, "max_epochs": epochs, "patience": epochs, "batch_size": 256}
+    path = tmp_path / "slow.yaml"
+    path.write_text(yaml.safe_dump(space))
+    assert main(["data", "synth", str(tmp_path / "synth"), "--users", "150", "--items", "100"]) == 0
+    return [sys.executable, "-m", "mmsearch.cli.main", "run", "--space", str(path), "--data", str(tmp_path / "synth"),
+            "--run-dir", str(tmp_path / "runs"), "--device", "cpu", "--trials", str(budget),
+            "--workers", "2"]  # fmt: skip
 
 
 @pytest.fixture

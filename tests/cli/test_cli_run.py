@@ -49,6 +49,7 @@ def test_run_prints_a_leaderboard_and_resumes(tiny_space, synth_folder, tmp_path
     code, out, err = run([*base, "--trials", "2"], capsys)
     assert code == 0, err
     assert "2/2 trials finished" in out and "val R@20" in out and "test R@20" in out
+    assert "cold R@20" in out and "tail R@20" in out
     assert "[1/2] trial 0:" in err and "[2/2] trial 1:" in err
     code, out, _ = run([*base, "--trials", "3"], capsys)
     assert code == 0 and "3/3 trials finished" in out and "3 complete" in out

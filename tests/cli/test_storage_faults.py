@@ -3,36 +3,24 @@ end: the workers reconnect and the study ends with exactly its budget, no trial 
 
 import json
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import optuna
 import pytest
-import yaml
 from optuna.trial import TrialState
 from postgres_backends import new_tag, tagged_url, terminate_backends
 
-from mmsearch.cli.main import main
 from mmsearch.study import counted_trials, open_storage
 from mmsearch.study.trial_attrs import LOST_CLAIM
 
-SPACES = Path(__file__).resolve().parents[2] / "spaces"
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BUDGET = 6
 EPOCHS = 20
 
 
 @pytest.fixture
-def command(tmp_path):
-    space = yaml.safe_load((SPACES / "quick.yaml").read_text())
-    space["train"] = {**space["train"], "embedding_dim": 8, "max_epochs": EPOCHS, "patience": EPOCHS, "batch_size": 256}
-    path = tmp_path / "slow.yaml"
-    path.write_text(yaml.safe_dump(space))
-    assert main(["data", "synth", str(tmp_path / "synth"), "--users", "150", "--items", "100"]) == 0
-    return [sys.executable, "-m", "mmsearch.cli.main", "run", "--space", str(path), "--data", str(tmp_path / "synth"),
-            "--run-dir", str(tmp_path / "runs"), "--device", "cpu", "--trials", str(BUDGET),
-            "--workers", "2"]  # fmt: skip
+def command(slow_run):
+    return slow_run(EPOCHS, BUDGET)
 
 
 def trials(study_name, tmp_path):

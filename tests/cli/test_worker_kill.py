@@ -9,35 +9,22 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import optuna
 import pytest
-import yaml
 from optuna.trial import TrialState
 
-from mmsearch.cli.main import main
 from mmsearch.study import counted_trials, open_storage
 
-SPACES = Path(__file__).resolve().parents[2] / "spaces"
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 EPOCHS = 60
 BUDGET = 8
 
 
 @pytest.fixture
-def run_args(tmp_path):
-    """``mmsearch run`` with two CPU workers on small synthetic data, trials of ``EPOCHS`` epochs (no early stop)."""
-    space = yaml.safe_load((SPACES / "quick.yaml").read_text())
-    space["train"] = {**space["train"], "embedding_dim": 8, "max_epochs": EPOCHS, "patience": EPOCHS, "batch_size": 256}
-    path = tmp_path / "slow.yaml"
-    path.write_text(yaml.safe_dump(space))
-    assert main(["data", "synth", str(tmp_path / "synth"), "--users", "150", "--items", "100"]) == 0
-    return [sys.executable, "-m", "mmsearch.cli.main", "run", "--space", str(path), "--data", str(tmp_path / "synth"),
-            "--run-dir", str(tmp_path / "runs"), "--device", "cpu", "--trials", str(BUDGET),
-            "--workers", "2"]  # fmt: skip
+def run_args(slow_run):
+    return slow_run(EPOCHS, BUDGET)
 
 
 def load(storage_url, study_name, tmp_path):

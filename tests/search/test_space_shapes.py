@@ -177,6 +177,7 @@ def test_a_node_of_a_wrong_kind_loads_or_is_one_line_naming_its_place(stem, path
         (("train",), False, "train: expected a mapping, got False"),
         (("train", "max_epochs"), 0, "train.max_epochs must be at least 1, got 0"),
         (("train", "batch_size"), {"int": {"low": 0, "high": 8}}, "train.batch_size must be at least 1, got 0"),
+        (("train", "negative_pool"), {"choice": ["all", "popular"]}, "negative_pool must be one of"),
         (("train",), {1: 2, "x": 3}, r"unknown train settings \['1', 'x'\]"),
         (("baselines",), "lightgcn", "baselines: expected a list, got 'lightgcn'"),
         (("baselines",), [{"lightgcn": {}}], r"baselines\[0\]: expected a string, got a mapping"),

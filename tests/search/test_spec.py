@@ -28,3 +28,5 @@ def test_train_config_rejects_nonsense():
         TrainConfig(batch_size=0)
     with pytest.raises(SpaceError, match="lr must be > 0"):
         TrainConfig(lr=0.0)
+    with pytest.raises(SpaceError, match=r"negative_pool must be one of \['all', 'trained'\], got 'items'"):
+        TrainConfig(negative_pool="items")

@@ -80,6 +80,16 @@ def test_study_stores_everything_a_trial_produced_and_resumes(tmp_path):
     recall = decode_array(attrs["per_user"]["test_recall@20"])
     assert len(users) == len(recall) == dataset.n_users
     assert recall.mean() == pytest.approx(attrs["test"]["recall@20"], rel=1e-5)
+    for split in ("valid", "test"):
+        summaries = attrs["slices"][split]
+        assert {"cold_items", "tail_items", "sparse_users"} <= set(summaries)
+        assert summaries["tail_items"]["users"] > 0
+        for name, summary in summaries.items():
+            slice_users = decode_array(attrs["per_user"][f"{split}_{name}_users"])
+            slice_recall = decode_array(attrs["per_user"][f"{split}_{name}_recall@20"])
+            assert len(slice_users) == len(slice_recall) == summary["users"] <= summary["interactions"]
+            if summary["users"]:
+                assert slice_recall.mean() == pytest.approx(summary["recall@20"], rel=1e-5)
     assert study.user_attrs["dataset"]["fingerprint"] == dataset.fingerprint()
 
     resumed = run_study(dataset, space(), REGISTRY, CPU, options(tmp_path, 5))

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import torch
 
 from mmsearch.testing import tiny_dataset
@@ -29,3 +30,27 @@ def test_seeded_and_reshuffled_per_epoch():
     one, two = sampler.epoch(1000, torch.device("cpu")), sampler.epoch(1000, torch.device("cpu"))
     assert not torch.equal(one[0][0], two[0][0])
     assert np.unique(one[0][2].numpy()).size > 10
+
+
+def test_trained_pool_never_draws_an_item_without_training_interactions():
+    dataset = tiny_dataset()
+    train = dataset.train.tolil()
+    cold = [3, 7, 11]
+    train[:, cold] = 0
+    train = train.tocsr()
+    train.eliminate_zeros()
+    cpu = torch.device("cpu")
+    drawn = {
+        pool: torch.cat([batch[2] for batch in NegativeSampler(train, 4, seed=0, pool=pool).epoch(512, cpu)])
+        for pool in ("all", "trained")
+    }
+    assert np.isin(drawn["all"].numpy(), cold).any()
+    assert not np.isin(drawn["trained"].numpy(), cold).any()
+    trained_items = np.flatnonzero(train.getnnz(axis=0))
+    assert set(np.unique(drawn["trained"].numpy())) == set(trained_items.tolist())
+
+
+def test_unknown_pool_is_refused():
+    dataset = tiny_dataset()
+    with pytest.raises(ValueError, match="negative pool"):
+        NegativeSampler(dataset.train, 1, seed=0, pool="popular")

@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from mmsearch.components import BuildContext, Encoder, Fusion, FusionTiming, TimingModule, TimingOutput
+from mmsearch.search.params import ChoiceParam, Param
 
 
 class LateFusionTiming(FusionTiming):
@@ -17,17 +18,25 @@ class LateFusionTiming(FusionTiming):
     Each view has its own user embedding (a user's preference for that modality) and its own encoder instance. The
     encoded ID stream (U_id, I_id) is kept as the output's ``behaviour``. Without ``with_id`` only the modal views
     are encoded and fused (DRAGON and SAND have no item ID embedding); the output then keeps no behaviour stream,
-    and with no modal view at all the ID view is used.
+    and with no modal view at all the ID view is used. With ``user_weights`` every user's encoded view v is scaled
+    by a learned weight w[u, v] before the user fusion (DRAGON's user modality weights; items are not scaled), the
+    weights starting at 1 / n_views and trained freely.
 
     Args:
         with_id: encode and fuse the ID view too.
+        user_weights: learn per-user view weights.
     """
 
     name = "late"
     keeps_behaviour = True
 
-    def __init__(self, *, with_id: bool = True) -> None:
+    def __init__(self, *, with_id: bool = True, user_weights: bool = False) -> None:
         self.with_id = with_id
+        self.user_weights = user_weights
+
+    @classmethod
+    def search_space(cls) -> dict[str, Param]:
+        return {"user_weights": ChoiceParam((False, True))}
 
     @classmethod
     def keeps_behaviour_with(cls, params: Mapping[str, Any]) -> bool:
@@ -46,25 +55,37 @@ class LateFusionTiming(FusionTiming):
             encoders=nn.ModuleDict({view: encoder.build(ctx, dim) for view in views}),
             user_fusion=fusion.build(ctx, len(views), dim),
             item_fusion=fusion.build(ctx, len(views), dim),
+            user_weights=nn.Parameter(torch.full((ctx.n_users, len(views)), 1 / len(views)))
+            if self.user_weights
+            else None,
         ).to(ctx.device)
 
 
 class _Late(TimingModule):
     def __init__(
-        self, user_embeddings: nn.ModuleDict, encoders: nn.ModuleDict, user_fusion: nn.Module, item_fusion: nn.Module
+        self,
+        user_embeddings: nn.ModuleDict,
+        encoders: nn.ModuleDict,
+        user_fusion: nn.Module,
+        item_fusion: nn.Module,
+        user_weights: nn.Parameter | None,
     ) -> None:
         super().__init__()
         self.user_embeddings = user_embeddings
         self.encoders = encoders
         self.user_fusion = user_fusion
         self.item_fusion = item_fusion
+        self.user_weights = user_weights
 
     def forward(self, item_views: dict[str, torch.Tensor]) -> TimingOutput:
         encoded = {
             view: encoder(self.user_embeddings[view].weight, item_views[view])
             for view, encoder in self.encoders.items()
         }
-        users = self.user_fusion([pair[0] for pair in encoded.values()])
+        user_views = [pair[0] for pair in encoded.values()]
+        if self.user_weights is not None:
+            user_views = [view * self.user_weights[:, [index]] for index, view in enumerate(user_views)]
+        users = self.user_fusion(user_views)
         items = self.item_fusion([pair[1] for pair in encoded.values()])
         return TimingOutput(users, items, behaviour=encoded.get("id"))
 
