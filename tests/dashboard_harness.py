@@ -50,6 +50,7 @@ PAGES = {  # navigation label -> page heading
     "Top configurations": "Top configurations",
     "Importance": "Parameter importance",
     "Pareto front": "Pareto front",
+    "Slices": "Slices",
     "Trial detail": "Trial detail",
     "Compare datasets": "Compare datasets",
     "Failures & plugins": "Failures & plugins",

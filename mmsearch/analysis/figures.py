@@ -225,3 +225,13 @@ def rank_figure(ranks: pd.DataFrame, axis: str) -> go.Figure:
         category_orders={"rank": sorted(shown["rank"].unique(), key=int)},
     )
     return _layout(figure, f"rank of each {axis} choice within its anchors (1 = best)")
+
+
+def slices_figure(table: pd.DataFrame, by: str) -> go.Figure:
+    """Grouped bars of test Recall@20, overall and per slice, for each value of ``by`` (``slices.slice_table``)."""
+    if table.empty or by not in table:
+        return _layout(go.Figure(), f"test Recall@20 by slice and {by}: no completed trial with slice figures")
+    measures = ["overall", *(column for column in table.columns if f"{column} n" in table.columns)]
+    long = table.melt(id_vars=[by], value_vars=measures, var_name="slice", value_name="recall")
+    figure = px.bar(long, x=by, y="recall", color="slice", barmode="group", labels={"recall": "test Recall@20"})
+    return _layout(figure, f"test Recall@20 overall and on the slices, by {by}")

@@ -17,6 +17,7 @@ from .interactions import interaction_table
 from .outcomes import STATES, failure_reasons, state_counts
 from .pareto import COST_NAMES, pareto_front
 from .report import SIGNIFICANCE_METRIC, SIGNIFICANCE_SPLIT, Report, ablatable, ablate_command
+from .slices import slice_table
 from .verdict import describe_verdict
 
 SHOWN_VERDICT_COLUMNS = (
@@ -75,6 +76,7 @@ def report_blocks(report: Report) -> list[Block]:
         blocks.append(
             Block("interaction", f"Interaction {INTERACTION[0]} x {INTERACTION[1]}", lines, format_table(table))
         )
+    blocks += _slice_blocks(frame, report.axes)
     blocks.append(_importance_block(report))
     blocks.append(_significance_block(report))
     blocks.append(_seeds_block(report.configs))
@@ -85,6 +87,23 @@ def report_blocks(report: Report) -> list[Block]:
         if table is None:
             lines.append(f"no completed trial with its {name} recorded yet")
         blocks.append(Block(f"pareto:{cost}", f"Pareto front: quality vs {name}", lines, table))
+    return blocks
+
+
+def _slice_blocks(frame: pd.DataFrame, axes: list[str]) -> list[Block]:
+    """Overall against slice test Recall@20 for the named models, then per choice of each searched axis."""
+    blocks = []
+    for by in ["preset", *axes]:
+        table = slice_table(frame, by)
+        if table.empty:
+            continue
+        lines = [
+            f"mean test Recall@20 of completed trials per {by}, overall and on the slices of the test split "
+            "(cold items: no training interaction; tail items: the last 20% of training interactions; sparse "
+            "users: at or below the 20% quantile of training counts); n: held-out interactions behind a slice"
+        ]
+        title = "Slices of the named models" if by == "preset" else f"Slices by {by}"
+        blocks.append(Block(f"slices:{by}", title, lines, format_table(table)))
     return blocks
 
 

@@ -57,6 +57,7 @@ page = st.navigation(
         st.Page("views/configurations.py", title="Top configurations", icon=":material/leaderboard:"),
         st.Page("views/importance.py", title="Importance", icon=":material/tune:"),
         st.Page("views/pareto.py", title="Pareto front", icon=":material/scatter_plot:"),
+        st.Page("views/slices.py", title="Slices", icon=":material/pie_chart:"),
         st.Page("views/trial.py", title="Trial detail", icon=":material/science:"),
         st.Page("views/compare.py", title="Compare datasets", icon=":material/compare_arrows:"),
         st.Page("views/failures.py", title="Failures & plugins", icon=":material/report:"),

@@ -15,6 +15,7 @@ from mmsearch.eval.metrics import PRIMARY_METRIC
 from mmsearch.search.spec import AXES, MODAL_AXES
 
 from .settings import stored_objectives
+from .trial_attrs import PRESET_ATTR
 
 LEADERBOARD_METRICS = ("recall@20", "ndcg@20", "recall@10", "ndcg@10")
 SLICE_COLUMNS = {"test_cold_items_recall@20": "cold R@20", "test_tail_items_recall@20": "tail R@20"}
@@ -26,13 +27,14 @@ def trials_frame(study: optuna.Study) -> pd.DataFrame:
     (``valid_<metric>``, ``test_<metric>``), slice figures (``<split>_<slice>_<metric>`` with ``<split>_<slice>_users``
     and ``_interactions``, ``mmsearch.eval.slices``), epochs, seconds, peak memory and failure or pruning reason.
 
-    Also: ``auxiliaries`` (``+``-joined auxiliary losses, ``none`` without), ``seed``, ``spec`` (the stored spec as
-    JSON), ``config`` (a short hash of the spec without its seed: runs of one configuration under several seeds share
-    it), ``distributions`` (JSON of the trial's Optuna distributions, for importance analyses) and
-    ``duration_seconds``. ``extractors`` is ``id-only`` for a trial that uses no modality; such a trial has None in
-    ``transform``, ``timing`` and ``fusion`` (inactive axes). A trial that failed or was pruned before recording its
-    spec has None in the spec-derived columns. A study with several objectives adds ``pareto``: whether the trial is
-    on the Pareto front of the study's objectives (completed trials that no other completed trial dominates).
+    Also: ``preset`` (the named model of a baseline trial, else None), ``auxiliaries`` (``+``-joined auxiliary
+    losses, ``none`` without), ``seed``, ``spec`` (the stored spec as JSON), ``config`` (a short hash of the spec
+    without its seed: runs of one configuration under several seeds share it), ``distributions`` (JSON of the
+    trial's Optuna distributions, for importance analyses) and ``duration_seconds``. ``extractors`` is ``id-only``
+    for a trial that uses no modality; such a trial has None in ``transform``, ``timing`` and ``fusion`` (inactive
+    axes). A trial that failed or was pruned before recording its spec has None in the spec-derived columns. A study
+    with several objectives adds ``pareto``: whether the trial is on the Pareto front of the study's objectives
+    (completed trials that no other completed trial dominates).
     """
     rows = []
     dataset = study.user_attrs.get("dataset", {}).get("name")
@@ -46,6 +48,7 @@ def trials_frame(study: optuna.Study) -> pd.DataFrame:
             "trial": trial.number,
             "state": trial.state.name,
             "label": attrs.get("label"),
+            "preset": attrs.get(PRESET_ATTR),
             **{axis: _choice(spec, axis) for axis in AXES},
             "extractors": _extractors(spec) if spec else None,
             "auxiliaries": _auxiliaries(spec) if spec else None,

@@ -16,6 +16,7 @@ PAGES = {
     "views/configurations.py": "Top configurations",
     "views/importance.py": "Parameter importance",
     "views/pareto.py": "Pareto front",
+    "views/slices.py": "Slices",
     "views/trial.py": "Trial detail",
     "views/compare.py": "Compare datasets",
     "views/failures.py": "Failures & plugins",
@@ -184,3 +185,16 @@ def test_trial_page_compares_learning_curves_of_chosen_trials(open_page):
     assert not app.exception and app.multiselect(key="with").value == [5, 7]
     curves = json.loads(app.get("plotly_chart")[0].proto.spec)
     assert sorted(trace["name"] for trace in curves["data"]) == ["alpha#3", "alpha#5", "alpha#7"]
+
+
+def test_slices_page_shows_overall_against_slices_per_choice(open_page):
+    app = open_page("views/slices.py", datasets="tiny-a", slices_by="fusion")
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert set(table["fusion"]) == {"sum", "attentive_sum"}
+    assert {"overall", "cold_items", "tail_items", "sparse_users", "tail_items n"} <= set(table.columns)
+    assert (table["tail_items n"] > 0).all() and table["overall"].between(0, 1).all()
+    # no baseline trial in these studies: a sentence, not an empty figure
+    app = open_page("views/slices.py", datasets="tiny-a")
+    assert not app.exception and not app.dataframe
+    assert any("has both a preset and slice figures" in message.value for message in app.info)
