@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 
 from mmsearch.data import Dataset, TableOptions, inspect_dataset, load_dataset, synthetic_dataset, write_synthetic
+from mmsearch.data.cold_split import split_cold_items
 from mmsearch.data.load import FORMATS
-from mmsearch.data.splits import SPLIT_RULES
+from mmsearch.data.splits import COLD_ITEMS, SPLIT_RULES
 from mmsearch.data.synth import DEFAULT_ITEMS, DEFAULT_USERS
 from mmsearch.errors import DataError
 
@@ -48,14 +49,16 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def dataset_from_args(args: argparse.Namespace) -> Dataset:
-    """The dataset named by the arguments of ``add_data_arguments``; the synthetic dataset when ``--data`` is absent.
+    """The dataset named by the arguments of ``add_data_arguments``; the synthetic dataset when ``--data`` is absent;
+    re-split for item cold start with ``--split cold-items F`` (``data.cold_split``).
 
     Raises:
         DataError: the folder cannot be loaded, or format options were given without ``--data``.
     """
+    rule, cold_fraction = _split_rule(args.split)
     options = TableOptions(
         min_rating=args.min_rating,
-        split=args.split,
+        split=rule,
         split_seed=args.split_seed,
         text_columns=args.text_columns,
         image_column=args.image_column,
@@ -64,8 +67,28 @@ def dataset_from_args(args: argparse.Namespace) -> Dataset:
     if args.data is None:
         if args.format is not None or options != TableOptions():
             raise DataError("--format and the table options need --data PATH")
-        return synthetic_dataset()
-    return load_dataset(args.data, args.format, options)
+        dataset = synthetic_dataset()
+    else:
+        dataset = load_dataset(args.data, args.format, options)
+    return dataset if cold_fraction is None else split_cold_items(dataset, cold_fraction, args.split_seed)
+
+
+def _split_rule(words: list[str]) -> tuple[str, float | None]:
+    """``--split`` words -> (the table format's per-user rule, the cold-items fraction or None).
+
+    Raises:
+        DataError: not ``random``, ``time`` or ``cold-items F`` with F a number in (0, 1).
+    """
+    if len(words) == 1 and words[0] in SPLIT_RULES:
+        return words[0], None
+    if len(words) == 2 and words[0] == COLD_ITEMS:
+        try:
+            fraction = float(words[1])
+        except ValueError:
+            fraction = float("nan")
+        if 0 < fraction < 1:
+            return "random", fraction
+    raise DataError(f"--split: expected random, time or {COLD_ITEMS} F with 0 < F < 1, got {' '.join(words)!r}")
 
 
 def _add_format_arguments(parser: argparse.ArgumentParser) -> None:
@@ -78,8 +101,17 @@ def _add_format_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="only rows with rating >= this are interactions (default: all)",
     )
-    table.add_argument("--split", choices=SPLIT_RULES, default="random", help="per-user split rule (default random)")
-    table.add_argument("--split-seed", type=seed_int, default=0, help="seed of the random split (default 0)")
+    table.add_argument(
+        "--split",
+        nargs="+",
+        default=["random"],
+        metavar="RULE",
+        help=f"random or time (per-user rules of the table format; default random), or {COLD_ITEMS} F (any format: "
+        "a share F of the items held out with all their interactions, half for validation, half for test)",
+    )
+    table.add_argument(
+        "--split-seed", type=seed_int, default=0, help="seed of the random or cold-items split (default 0)"
+    )
     table.add_argument(
         "--text-columns", type=_column_list, default=None, metavar="A,B", help="item columns that make the text"
     )

@@ -9,6 +9,10 @@ Split rules (per user, so that every user with enough history is evaluated):
 
 Under both rules a user with fewer than ``MIN_HELD_OUT_HISTORY`` (3) interactions keeps all of them in train, so it
 has no held-out item and the evaluation skips it.
+
+Item cold start (``cold_items_split``, for any format): a seeded draw of ``round(fraction * n_items)`` items (at least
+two) is held out with all their interactions, the first half of the draw for validation, the rest for test; every
+other interaction is in train, so validation and test hold only items never seen in training.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import scipy.sparse as sp
 
 TRAIN, VALID, TEST = 0, 1, 2
 SPLIT_RULES = ("random", "time")
+COLD_ITEMS = "cold-items"
 MIN_HELD_OUT_HISTORY = 3
 HELD_OUT_FRACTION = 0.1
 
@@ -51,6 +56,31 @@ def time_split(users: np.ndarray, times: np.ndarray) -> np.ndarray:
     counts = np.bincount(users, minlength=int(users.max(initial=-1)) + 1)
     held_out = np.where(counts >= MIN_HELD_OUT_HISTORY, 1, 0)
     return _label_by_rank(users, order, held_out)
+
+
+def cold_items_split(items: np.ndarray, n_items: int, fraction: float, seed: int) -> np.ndarray:
+    """Item-cold-start labels (module docstring).
+
+    Args:
+        items: int [n_interactions], the item of each interaction, in range(n_items).
+        n_items: catalogue size.
+        fraction: share of the items held out, in (0, 1).
+        seed: seed of the draw.
+
+    Returns:
+        int8 [n_interactions] labels (0 train, 1 valid, 2 test).
+
+    Raises:
+        ValueError: ``fraction`` outside (0, 1), or fewer than three items.
+    """
+    if not 0 < fraction < 1 or n_items < 3:
+        raise ValueError(f"cold-items needs a fraction in (0, 1) and at least 3 items, got {fraction} of {n_items}")
+    held_out = min(max(2, round(fraction * n_items)), n_items - 1)
+    drawn = np.random.default_rng(seed).permutation(n_items)[:held_out]
+    item_labels = np.full(n_items, TRAIN, dtype=np.int8)
+    item_labels[drawn[: held_out // 2]] = VALID
+    item_labels[drawn[held_out // 2 :]] = TEST
+    return item_labels[items]
 
 
 def _held_out_counts(users: np.ndarray) -> np.ndarray:
