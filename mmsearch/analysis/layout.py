@@ -122,7 +122,7 @@ def _study_block(report: Report) -> Block:
     ]
     if len(report.objectives) > 1:
         lines.append(
-            f"objectives: {', '.join(report.objectives)} (recall maximised, time and memory minimised); "
+            f"objectives: {', '.join(report.objectives)} (recalls maximised, time and memory minimised); "
             "pareto = on the Pareto front of these objectives"
         )
     return Block("states", "Study", lines)

@@ -37,9 +37,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--objectives",
         default="recall",
-        metavar="recall[,time][,memory]",
-        help="maximise validation Recall@20 alone (default) or also minimise training seconds and/or peak memory; "
-        "several objectives need --pruner none (poor trials are stopped by mmsearch's own rule)",
+        metavar="recall[,cold_recall][,tail_recall][,time][,memory]",
+        help="maximise validation Recall@20 (default), overall and/or on the cold or tail items, and minimise "
+        "training seconds and/or peak memory; several objectives need --pruner none (poor trials are stopped by "
+        "mmsearch's own rule)",
     )
     parser.add_argument(
         "--memory-cap-mb", type=positive_float, default=None, help="fail a trial that uses more MiB (default: no cap)"

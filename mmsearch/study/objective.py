@@ -21,7 +21,7 @@ from mmsearch.train.trainer import EpochReport
 
 from .artifacts import ModelStore
 from .execute import execute_spec
-from .objectives import DEFAULT_OBJECTIVES
+from .objectives import DEFAULT_OBJECTIVES, OBJECTIVE_COLUMNS, OBJECTIVE_SLICES
 from .progress import Progress
 from .provenance import package_versions, plugin_origins
 from .termination import termination_reason
@@ -33,17 +33,17 @@ STORED_PER_USER = ("recall@20", "ndcg@20")
 
 @dataclass
 class Objective:
-    """Callable objective; returns validation Recall@20 (test metrics are stored, never returned), or with several
-    ``objectives`` one value per objective in their order (``objectives.OBJECTIVES``).
+    """Callable objective; returns its one objective (validation Recall@20 by default, overall or on a slice; test
+    metrics are stored, never returned), or with several ``objectives`` one value per objective in their order
+    (``objectives.OBJECTIVES``). Early stopping picks the best epoch by overall validation Recall@20 in every case.
 
     User attributes of each trial: ``spec``, ``label``, ``worker``, ``device``, ``seed``, ``versions``, ``plugins``,
     ``curve``; on completion ``valid``, ``test``, ``best_epoch``, ``epochs_run``, ``train_seconds``,
     ``eval_seconds``, ``extract_seconds``, ``peak_memory_mb``, ``per_user``, ``slices`` (``slice_summaries``),
-    ``fusion_weights``; on failure
-    ``fail_reason`` (see ``failure_reason``); when pruned ``prune_reason``.
+    ``fusion_weights``; on failure ``fail_reason`` (see ``failure_reason``); when pruned ``prune_reason``.
 
-    A single-objective trial reports each validation evaluation to the study's pruner; a multi-objective one (Optuna
-    prunes none) is stopped by ``termination.termination_reason`` against the curves of the completed trials.
+    A single-objective trial reports each validation evaluation of its objective to the study's pruner; a
+    multi-objective one (Optuna prunes none) is stopped by ``termination.termination_reason`` against the curves of the completed trials.
     ``memory_cap_mb`` fails a trial that uses more memory (``PeakMemory.used_mb``); ``models``, when set, keeps the
     learned state of the best trials.
     """
@@ -87,7 +87,7 @@ class Objective:
                 if reason is not None:
                     raise optuna.TrialPruned(reason)
                 return
-            trial.report(report.valid[PRIMARY_METRIC], report.epoch)
+            trial.report(report.to_dict()[OBJECTIVE_COLUMNS[self.objectives[0]]], report.epoch)
             if trial.should_prune():
                 raise optuna.TrialPruned(f"pruned at epoch {report.epoch}")
 
@@ -130,6 +130,12 @@ class Objective:
         }.items():
             trial.set_user_attr(key, value)
         value = result.valid.metrics[PRIMARY_METRIC]
+        measures = {
+            "recall": value,
+            **{name: result.valid.slices[piece].metrics[PRIMARY_METRIC] for name, piece in OBJECTIVE_SLICES.items()},
+            "time": result.train_seconds,
+            "memory": outcome.peak_memory_mb,
+        }
         if self.models is not None and result.best_state is not None:
             self.models.offer(trial.study, trial.number, value, spec, result.best_state)
         self.progress.trial_finished(
@@ -139,8 +145,7 @@ class Objective:
             f"best epoch {result.best_epoch}/{result.epochs_run}",
         )
         if len(self.objectives) == 1:
-            return value
-        measures = {"recall": value, "time": result.train_seconds, "memory": outcome.peak_memory_mb}
+            return measures[self.objectives[0]]
         return tuple(measures[name] for name in self.objectives)
 
     @staticmethod

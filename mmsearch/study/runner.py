@@ -25,7 +25,7 @@ from .artifacts import ModelStore, models_dir
 from .budget import counted_trials
 from .claim import ClaimLock, claim_lock
 from .objective import Objective
-from .objectives import DEFAULT_OBJECTIVES, directions, objective_names
+from .objectives import DEFAULT_OBJECTIVES, check_measurable, directions, objective_names
 from .progress import Progress
 from .reaper import fail_dead_trials
 from .settings import StudySettings, bind_study, check_objectives, read_settings, record_settings, stored_space
@@ -55,8 +55,8 @@ class RunOptions:
             several objectives, whose trials ``termination.termination_reason`` stops instead.
         sampler: ``tpe`` (multivariate, grouped, constant liar), ``random``, ``bruteforce`` (every combination of a
             discrete space, each once) or ``gp`` (Gaussian process).
-        objectives: ``recall`` alone, or with ``time`` and/or ``memory`` (``objectives.OBJECTIVES``); fixed when the
-            study is created.
+        objectives: ``recall``, ``cold_recall`` and/or ``tail_recall``, with or without ``time`` and/or ``memory``
+            (``objectives.OBJECTIVES``); fixed when the study is created.
         show_progress: print trial and epoch progress to stderr.
         memory_cap_mb: fail a trial whose memory passes this many MiB (allocator peak on CUDA, RSS growth on CPU).
         keep_models: keep the best-epoch weights of this many best trials under ``<study>/models`` (0: none).
@@ -97,6 +97,7 @@ def run_study(
     """
     options = replace(options, objectives=objective_names(options.objectives))
     _check_multi_objective(options)
+    check_measurable(options.objectives, dataset)
     space = space.for_dataset(dataset, registry)
     storage = open_storage(options.storage_url, options.run_dir, options.study_name, options.workers)
     if _exists(storage, options.study_name):

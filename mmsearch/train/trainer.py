@@ -26,7 +26,8 @@ from .sampler import NegativeSampler
 
 @dataclass(frozen=True)
 class EpochReport:
-    """One validation evaluation, as handed to ``on_evaluation`` callbacks and stored in the curve."""
+    """One validation evaluation, as handed to ``on_evaluation`` callbacks and stored in the curve; ``valid`` holds
+    the split's metrics and each slice's Recall@20 (``<slice>_recall@20``, NaN for a slice without interactions)."""
 
     epoch: int
     loss: float
@@ -120,7 +121,10 @@ def train_and_evaluate(
         eval_seconds += time.perf_counter() - tick
         if memory_cap is not None:
             memory_cap.check(f"epoch {epoch}, evaluation")
-        report = EpochReport(epoch, loss, valid.metrics, stopping.best_step, time.perf_counter() - started)
+        measured = valid.metrics | {
+            f"{name}_{PRIMARY_METRIC}": part.metrics[PRIMARY_METRIC] for name, part in valid.slices.items()
+        }
+        report = EpochReport(epoch, loss, measured, stopping.best_step, time.perf_counter() - started)
         curve.append(report.to_dict())
         if on_evaluation is not None:
             on_evaluation(report)

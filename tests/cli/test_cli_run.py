@@ -130,7 +130,7 @@ def test_a_multi_objective_run_is_shown_by_every_command(tiny_space, synth_folde
     ("extra", "message"),
     [
         (["--objectives", "recall,time", "--pruner", "median"], "--pruner median cannot prune a study with several"),
-        (["--objectives", "time"], "--objectives 'time': give recall first, then any of time, memory"),
+        (["--objectives", "time"], "--objectives 'time': give at least one of recall, cold_recall, tail_recall"),
     ],
 )
 def test_bad_objectives_are_one_line_errors(extra, message, tiny_space, synth_folder, tmp_path, capsys):

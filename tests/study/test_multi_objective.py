@@ -8,6 +8,7 @@ from optuna.trial import TrialState
 
 import mmsearch.study.runner as runner
 from mmsearch.analysis import build_report, render
+from mmsearch.data.cold_split import split_cold_items
 from mmsearch.errors import MMSearchError, StorageError
 from mmsearch.registry import Registry
 from mmsearch.search.space import parse_space
@@ -127,13 +128,42 @@ def test_a_study_made_before_objectives_were_recorded_optimises_recall(tmp_path)
 
 @pytest.mark.parametrize(
     ("names", "expected"),
-    [(["recall"], ("recall",)), (["recall", "memory", "time"], ALL), (["recall", "memory"], ("recall", "memory"))],
+    [
+        (["recall"], ("recall",)),
+        (["recall", "memory", "time"], ALL),
+        (["time", "recall"], ("recall", "time")),
+        (["cold_recall"], ("cold_recall",)),
+        (["time", "tail_recall", "recall"], ("recall", "tail_recall", "time")),
+    ],
 )
-def test_objective_names_keep_recall_first_and_the_fixed_order(names, expected):
+def test_objective_names_keep_the_fixed_order(names, expected):
     assert objective_names(names) == expected
 
 
-@pytest.mark.parametrize("names", [[], ["time"], ["time", "recall"], ["recall", "recall"], ["recall", "speed"]])
+@pytest.mark.parametrize("names", [[], ["time"], ["memory", "time"], ["recall", "recall"], ["recall", "speed"]])
 def test_bad_objective_names_are_refused(names):
-    with pytest.raises(MMSearchError, match="give recall first, then any of time, memory, each once"):
+    with pytest.raises(MMSearchError, match="give at least one of recall, cold_recall, tail_recall, then any of"):
         objective_names(names)
+
+
+def test_slice_objectives_are_the_slices_validation_recall(tmp_path):
+    dataset = tiny_dataset()
+    study = run_study(dataset, small_space(), REGISTRY, CPU, options(tmp_path, 2, objectives=("tail_recall",)))
+    assert study.direction == StudyDirection.MAXIMIZE
+    for trial in study.trials:
+        tail = trial.user_attrs["slices"]["valid"]["tail_items"]["recall@20"]
+        assert trial.value == tail != trial.user_attrs["valid"]["recall@20"]
+        assert [point["valid_tail_items_recall@20"] for point in trial.user_attrs["curve"]]
+    # the tiny data's validation split holds no cold item: the objective cannot be measured, said before any trial
+    with pytest.raises(MMSearchError, match="--objectives cold_recall: the validation split of tiny holds no"):
+        run_study(
+            dataset, small_space(), REGISTRY, CPU, options(tmp_path, 1, study_name="c", objectives=("cold_recall",))
+        )
+    cold = split_cold_items(dataset, 0.3, seed=0)
+    study = run_study(
+        cold, small_space(), REGISTRY, CPU, options(tmp_path, 2, study_name="c", objectives=("cold_recall", "time"))
+    )
+    for trial in study.trials:
+        attrs = trial.user_attrs
+        assert trial.values == [attrs["slices"]["valid"]["cold_items"]["recall@20"], attrs["train_seconds"]]
+        assert trial.values[0] == attrs["valid"]["recall@20"]  # every validation item of this split is cold
