@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .evidence import MIN_ANCHORS, MIN_SEEDS, paired_interval
-from .verdict import CHOICE_COLUMNS
+from .verdict import CHOICE_COLUMNS, VERDICT_COLUMNS, settle, verdict_rows
 
 RANK_COLUMNS = ("dataset", "axis", "choice", "rank", "anchors")
 """Rank distribution: how many anchors ranked ``choice`` at ``rank`` (1 = best; ties share the better rank)."""
@@ -105,3 +105,29 @@ def _seed_spread(group: pd.DataFrame, choice: str, best: str) -> float:
     differences = (table[choice] - table[best]).dropna()
     spreads = [part.var(ddof=1) for _, part in differences.groupby(level="anchor") if len(part) > 1]
     return float(np.sqrt(np.mean(spreads))) if spreads else math.nan
+
+
+def slice_choices(variants: pd.DataFrame) -> pd.DataFrame:
+    """``controlled_choices`` measured on each slice of the evaluation instead of the whole split: the same anchors,
+    variants and rules, with ``valid``/``test`` read from ``valid_<slice>``/``test_<slice>``; a ``slice`` column
+    names it. Slices without validation figures (no interaction) give no rows."""
+    names = [column[len("valid_") :] for column in variants.columns if column.startswith("valid_")]
+    parts = [
+        controlled_choices(
+            variants.assign(valid=variants[f"valid_{name}"], test=variants.get(f"test_{name}", np.nan))
+        ).assign(slice=name)
+        for name in names
+    ]
+    parts = [part for part in parts if not part.empty]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*CHOICE_COLUMNS, "slice"])
+
+
+def controlled_slice_verdicts(variants: pd.DataFrame) -> pd.DataFrame:
+    """Verdict rows (``verdict.VERDICT_COLUMNS`` and ``slice``) of ``slice_choices``, each slice settled on its own
+    (Holm correction within the slice)."""
+    sliced = slice_choices(variants)
+    parts = [
+        verdict_rows(settle(part.drop(columns="slice"))).assign(slice=name)
+        for name, part in sliced.groupby("slice", sort=False)
+    ]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*VERDICT_COLUMNS, "slice"])

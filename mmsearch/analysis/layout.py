@@ -60,7 +60,10 @@ def report_blocks(report: Report) -> list[Block]:
     blocks = [_study_block(report), _failures_block(frame), _leaderboard_block(frame, report.top)]
     if len(report.objectives) > 1:
         blocks.append(_objectives_front_block(report))
-    blocks += [_controlled_block(report), *_controlled_choice_blocks(report), _observational_block(report)]
+    blocks += [_controlled_block(report), *_controlled_choice_blocks(report)]
+    if not report.slice_verdicts.empty:
+        blocks.append(_controlled_slices_block(report))
+    blocks.append(_observational_block(report))
     for axis in report.axes:
         table = axes_summary(frame, [axis]).drop(columns=["axis", "best_study"])
         lines = [
@@ -195,6 +198,18 @@ def _controlled_block(report: Report) -> Block:
     if verdicts.empty:
         return Block("controlled", title, lines)
     return Block("controlled", title, lines, format_table(verdicts[list(SHOWN_VERDICT_COLUMNS)]))
+
+
+def _controlled_slices_block(report: Report) -> Block:
+    verdicts = report.slice_verdicts
+    lines = [
+        "the same ablations measured on slices of the evaluation (cold items, tail items, sparse users, items without "
+        "a modality): effect = winner minus runner-up in the slice's validation Recall@20, test must agree in "
+        "direction; Holm-corrected within each slice",
+        *(f"- on {row['slice']}: {describe_verdict(row)}" for _, row in verdicts.iterrows()),
+    ]
+    table = format_table(verdicts[["slice", *SHOWN_VERDICT_COLUMNS]])
+    return Block("controlled:slices", "Choices that win on the slices: controlled ablations", lines, table)
 
 
 def _controlled_choice_blocks(report: Report) -> list[Block]:

@@ -124,7 +124,8 @@ VARIANT_COLUMNS = (
 def variants_frame(study: optuna.Study) -> pd.DataFrame:
     """The trained variants of an ablation study (``mmsearch ablate``), one row each: ``axis``, ``anchor``,
     ``choice``, ``seed``, ``state``, ``valid`` and ``test`` Recall@20 at the best-validation epoch (NaN unless
-    completed) and ``reused_from`` (the equal stored trial it was copied from, else None)."""
+    completed), ``reused_from`` (the equal stored trial it was copied from, else None), and per slice of the
+    evaluation ``valid_<slice>`` and ``test_<slice>`` (that slice's Recall@20; NaN where it has no interaction)."""
     dataset = study.user_attrs.get("dataset", {}).get("name")
     rows = []
     for trial in study.get_trials(deepcopy=False):
@@ -142,6 +143,12 @@ def variants_frame(study: optuna.Study) -> pd.DataFrame:
                 "valid": trial.user_attrs.get("valid", {}).get(PRIMARY_METRIC, float("nan")),
                 "test": trial.user_attrs.get("test", {}).get(PRIMARY_METRIC, float("nan")),
                 "reused_from": trial.user_attrs.get(REUSED_ATTR),
+                **{
+                    f"{split}_{name}": summary.get(PRIMARY_METRIC, float("nan"))
+                    for split, pieces in trial.user_attrs.get("slices", {}).items()
+                    for name, summary in pieces.items()
+                },
             }
         )
-    return pd.DataFrame(rows, columns=list(VARIANT_COLUMNS))
+    frame = pd.DataFrame(rows)
+    return frame.reindex(columns=[*VARIANT_COLUMNS, *(c for c in frame.columns if c not in VARIANT_COLUMNS)])

@@ -17,7 +17,7 @@ from mmsearch.study.settings import stored_objectives
 from ._trials import ranked_trials
 from .choices import searched_axes
 from .configs import configurations
-from .controlled import controlled_choices, rank_distribution
+from .controlled import controlled_choices, controlled_slice_verdicts, rank_distribution
 from .errors import AnalysisError
 from .importance import param_importance
 from .load import VARIANT_COLUMNS, curves_frame, per_user_frame, variants_frame
@@ -40,6 +40,8 @@ class Report:
         axes: axes on which the completed trials used at least two choices.
         verdicts: per axis and kind (controlled first, then observational), the verdict rows
             (``verdict.VERDICT_COLUMNS``).
+        slice_verdicts: the controlled verdicts measured on each slice of the evaluation (verdict rows and ``slice``;
+            Holm correction within each slice).
         choices: the settled choice rows behind them (``verdict.CHOICE_COLUMNS``), both kinds.
         ranks: the rank distribution of the controlled choices over anchors (``controlled.RANK_COLUMNS``).
         ablations: the names of the study's ablation studies.
@@ -57,6 +59,7 @@ class Report:
     frame: pd.DataFrame
     axes: list[str]
     verdicts: pd.DataFrame
+    slice_verdicts: pd.DataFrame
     choices: pd.DataFrame
     ranks: pd.DataFrame
     ablations: list[str]
@@ -88,6 +91,7 @@ def build_report(study: optuna.Study, top: int = 10, compare: int = 5) -> Report
     observational = settle(observational_choices(frame, axes))
     choices = pd.concat([controlled, observational], ignore_index=True)
     verdicts = pd.concat([verdict_rows(controlled), verdict_rows(observational)], ignore_index=True)
+    slice_verdicts = controlled_slice_verdicts(variants)
     retrains = {(study.study_name, number): summary for number, summary in retrain_summaries(study).items()}
     configs = configurations(frame, retrains=retrains)
     best = list(configs["config"].head(compare))
@@ -109,6 +113,7 @@ def build_report(study: optuna.Study, top: int = 10, compare: int = 5) -> Report
         frame,
         axes,
         verdicts,
+        slice_verdicts,
         choices,
         rank_distribution(controlled),
         ablations,

@@ -18,6 +18,8 @@ removed or changes meaning)::
          "verdict": str,                                       # the state as shown, e.g. "... (within ±0.0040)"
          "seed_sd": float | null, "anchors": int, "seeds": int, "trials": int}
       ],
+      "slice_verdicts": [ {every verdict field, "slice": str} ],   # controlled verdicts on a slice of the
+                                                               # evaluation (cold_items, tail_items, ...)
       "choices": [ {every field of verdict.CHOICE_COLUMNS} ],  # each choice against the best of its axis; its
                                                                # state may also be "loses"
       "ranks": [ {"dataset", "axis", "choice", "rank", "anchors"} ],   # controlled rank distribution
@@ -55,6 +57,7 @@ def report_json(report: Report) -> str:
         "dataset": report.dataset,
         "ablations": list(report.ablations),
         "verdicts": _records(report.verdicts[list(VERDICT_FIELDS)]),
+        "slice_verdicts": _records(report.slice_verdicts[[*VERDICT_FIELDS, "slice"]]),
         "choices": _records(report.choices),
         "ranks": _records(report.ranks),
         "blocks": [

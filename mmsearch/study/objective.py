@@ -43,9 +43,9 @@ class Objective:
     ``fusion_weights``; on failure ``fail_reason`` (see ``failure_reason``); when pruned ``prune_reason``.
 
     A single-objective trial reports each validation evaluation of its objective to the study's pruner; a
-    multi-objective one (Optuna prunes none) is stopped by ``termination.termination_reason`` against the curves of the completed trials.
-    ``memory_cap_mb`` fails a trial that uses more memory (``PeakMemory.used_mb``); ``models``, when set, keeps the
-    learned state of the best trials.
+    multi-objective one (Optuna prunes none) is stopped by ``termination.termination_reason`` against the curves of
+    the completed trials. ``memory_cap_mb`` fails a trial that uses more memory (``PeakMemory.used_mb``);
+    ``models``, when set, keeps the learned state of the best trials.
     """
 
     space: SearchSpace

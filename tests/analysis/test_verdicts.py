@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 
 from mmsearch.analysis import controlled_choices, describe_verdict, observational_choices, settle, verdict_rows
-from mmsearch.analysis.controlled import rank_distribution
+from mmsearch.analysis.controlled import controlled_slice_verdicts, rank_distribution, slice_choices
 from mmsearch.analysis.evidence import paired_interval, state_text, welch_interval
 
 
@@ -167,3 +167,16 @@ def test_a_difference_significant_only_before_the_correction_is_not_enough_evide
     row = verdict_rows(settle(controlled_choices(many))).iloc[0]
     assert row["ci_low"] > 0 and row["p"] >= 0.05  # ... but not after correcting for ten axes
     assert row["state"] == "not enough evidence"
+
+
+def test_slice_verdicts_measure_the_same_ablations_on_each_slice():
+    overall = variants([0.0, 0.0, 0.0, 0.0], noise=0.002)
+    cold = variants([0.04, 0.05, 0.045, 0.04], noise=0.002, rng_seed=1)
+    frame = overall.assign(valid_cold_items=cold["valid"], test_cold_items=cold["test"], valid_missing_image=np.nan)
+    sliced = slice_choices(frame)
+    assert set(sliced["slice"]) == {"cold_items"}  # a slice without validation figures gives no rows
+    verdicts = controlled_slice_verdicts(frame)
+    row = verdicts.iloc[0]
+    assert (row["slice"], row["winner"], row["state"]) == ("cold_items", "b", "wins")
+    assert row["effect"] == pytest.approx(0.04375, abs=0.003)
+    assert verdict(frame)["state"] == "no detectable difference"  # overall, the same ablation finds nothing

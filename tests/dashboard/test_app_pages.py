@@ -194,7 +194,11 @@ def test_slices_page_shows_overall_against_slices_per_choice(open_page):
     assert set(table["fusion"]) == {"sum", "attentive_sum"}
     assert {"overall", "cold_items", "tail_items", "sparse_users", "tail_items n"} <= set(table.columns)
     assert (table["tail_items n"] > 0).all() and table["overall"].between(0, 1).all()
+    # the fusion ablation of alpha, measured on the slices
+    sentences = [m.value for m in app.markdown if m.value.startswith("- on ")]
+    assert any(s.startswith("- on tail_items: controlled, on tiny-a: fusion=") for s in sentences), sentences
+    assert "slice" in app.dataframe[1].value.columns
     # no baseline trial in these studies: a sentence, not an empty figure
     app = open_page("views/slices.py", datasets="tiny-a")
-    assert not app.exception and not app.dataframe
+    assert not app.exception and len(app.dataframe) == 1 and "slice" in app.dataframe[0].value.columns
     assert any("has both a preset and slice figures" in message.value for message in app.info)

@@ -2,7 +2,10 @@
 
 import streamlit as st
 
+from mmsearch.analysis import describe_verdict
+from mmsearch.analysis.controlled import controlled_slice_verdicts
 from mmsearch.analysis.figures import slices_figure
+from mmsearch.analysis.layout import SHOWN_VERDICT_COLUMNS
 from mmsearch.analysis.slices import slice_table
 from mmsearch.dashboard import state, ui
 from mmsearch.dashboard.view import current_view
@@ -25,6 +28,23 @@ by = state.selectbox("Group by", ["preset", *axes], "slices_by", help="named mod
 table = slice_table(frame, by) if by in frame else slice_table(frame.iloc[0:0], by)
 if table.empty:
     ui.nothing(f"No completed trial on {dataset} has both a {by} and slice figures.")
+else:
+    st.plotly_chart(slices_figure(table, by))
+    ui.table(table.drop(columns=["dataset"]), download=f"mmsearch-slices-{dataset}-{by}")
+
+st.subheader("Which choice wins on the slices: controlled ablations")
+variants = ui.ablation_variants(view, frame)
+verdicts = controlled_slice_verdicts(variants[variants["dataset"] == dataset])
+if verdicts.empty:
+    ui.nothing(
+        f"No ablation of these studies on {dataset} yet: every mmsearch ablate --study NAME --axis AXIS is measured "
+        "on the slices too."
+    )
     st.stop()
-st.plotly_chart(slices_figure(table, by))
-ui.table(table.drop(columns=["dataset"]), download=f"mmsearch-slices-{dataset}-{by}")
+st.caption(
+    "The ablations' verdicts on each slice's validation Recall@20 (test must agree in direction), Holm-corrected "
+    "within each slice."
+)
+for _, row in verdicts.iterrows():
+    st.markdown(f"- on {row['slice']}: {describe_verdict(row)}")
+ui.table(verdicts[["slice", *SHOWN_VERDICT_COLUMNS]], download=f"mmsearch-slice-verdicts-{dataset}")
