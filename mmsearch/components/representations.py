@@ -36,3 +36,8 @@ class Representations:
         item_rows = self.items[torch.cat([positives, negatives])].view(2, len(users), -1)
         scores = (item_rows * user_rows).sum(dim=-1)
         return scores[0], scores[1]
+
+    def l2_penalty(self, users: torch.Tensor, positives: torch.Tensor, negatives: torch.Tensor) -> torch.Tensor:
+        """Half the squared norms of the batch's final user, positive and negative rows, averaged over the batch."""
+        items = self.items[torch.cat([positives, negatives])]
+        return 0.5 * (self.users[users].pow(2).sum() + items.pow(2).sum()) / len(users)

@@ -12,6 +12,9 @@ from mmsearch.errors import SpaceError
 AXES = ("transform", "encoder", "timing", "fusion", "loss")
 MODAL_AXES = ("transform", "timing", "fusion")
 """Axes that act on modal views: inactive in an ID-only trial, whose only item view is the ID embedding."""
+REG_TARGETS = ("layer0", "final")
+"""What the L2 term acts on: the batch's layer-0 embeddings (LightGCN), or its final representations, the vectors
+the scores are made of (MGCN's released code)."""
 NEGATIVE_POOLS = ("all", "trained")
 """Items a training negative is drawn from: every item, or only the items with a training interaction (MMRec's
 sampler, which the released code of FREEDOM, MGCN and SAND uses: an item never seen in training is never a negative)."""
@@ -33,9 +36,11 @@ class TrainConfig:
         embedding_dim: width of ID embeddings and modal views.
         lr: Adam learning rate.
         batch_size: (user, positive, negative) triples per step.
-        reg_weight: L2 weight on the batch's layer-0 embeddings, averaged over the batch.
-        reg_modal_views: whether that L2 also covers the items' modal views (the whole layer-0 item vector, as in
-            VBPR) instead of their ID embeddings only.
+        reg_weight: L2 weight (half the squared norms, averaged over the batch).
+        reg_target: what the L2 acts on: ``"layer0"`` (the batch's layer-0 embeddings) or ``"final"`` (its final user
+            and item representations); see ``REG_TARGETS``.
+        reg_modal_views: with ``reg_target`` ``"layer0"``, whether that L2 also covers the items' modal views (the
+            whole layer-0 item vector, as in VBPR) instead of their ID embeddings only.
         negatives: uniformly sampled negatives per positive.
         negative_pool: items negatives are drawn from: ``"all"``, or ``"trained"`` (only items with a training
             interaction); see ``NEGATIVE_POOLS``.
@@ -48,6 +53,7 @@ class TrainConfig:
     lr: float = 1e-3
     batch_size: int = 2048
     reg_weight: float = 1e-4
+    reg_target: str = "layer0"
     reg_modal_views: bool = False
     negatives: int = 1
     negative_pool: str = "all"
@@ -61,6 +67,8 @@ class TrainConfig:
                 raise SpaceError(f"train.{name} must be at least 1, got {getattr(self, name)}")
         if not self.lr > 0 or self.reg_weight < 0:
             raise SpaceError(f"train.lr must be > 0 and train.reg_weight >= 0, got {self.lr}, {self.reg_weight}")
+        if self.reg_target not in REG_TARGETS:
+            raise SpaceError(f"train.reg_target must be one of {list(REG_TARGETS)}, got {self.reg_target!r}")
         if self.negative_pool not in NEGATIVE_POOLS:
             raise SpaceError(f"train.negative_pool must be one of {list(NEGATIVE_POOLS)}, got {self.negative_pool!r}")
 

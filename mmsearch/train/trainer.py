@@ -177,7 +177,9 @@ def train_epoch(
     for batches, (users, positives, negatives) in enumerate(sampler.epoch(config.batch_size, device), start=1):
         representations = model()
         loss = objective(representations, TrainingBatch(users, positives, negatives))
-        if config.reg_weight:
+        if config.reg_weight and config.reg_target == "final":
+            loss = loss + config.reg_weight * representations.l2_penalty(users, positives, negatives)
+        elif config.reg_weight:
             views = representations if config.reg_modal_views else None
             loss = loss + config.reg_weight * model.l2_penalty(users, positives, negatives, views)
         value = loss.item()

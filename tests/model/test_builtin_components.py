@@ -148,3 +148,15 @@ def test_l2_penalty_covers_id_embeddings_and_with_the_views_the_whole_item_vecto
     torch.testing.assert_close(model.l2_penalty(users, pos, neg, views), 0.5 * (user_part + id_part + modal_part) / 2)
     # early concat: the item vector is [id ; image ; text], so its squared norm is the sum of the views'
     torch.testing.assert_close(id_part + modal_part, views.items[[2, 3, 4, 2]].pow(2).sum())
+
+
+def test_final_l2_penalty_acts_on_the_scored_representations():
+    _, model, _ = build("lightgcn", "late", "concat")
+    out = model()
+    users, pos, neg = torch.tensor([0, 1, 1]), torch.tensor([2, 3, 5]), torch.tensor([4, 2, 0])
+    expected = 0.5 * (out.users[users].pow(2).sum() + out.items[[2, 3, 5, 4, 2, 0]].pow(2).sum()) / 3
+    torch.testing.assert_close(out.l2_penalty(users, pos, neg), expected)
+    # after propagation the final rows differ from the layer-0 embeddings, so the two penalties differ
+    assert not torch.isclose(out.l2_penalty(users, pos, neg), model.l2_penalty(users, pos, neg))
+    out.l2_penalty(users, pos, neg).backward()
+    assert model.item_embedding.weight.grad is not None and model.item_embedding.weight.grad.abs().sum() > 0

@@ -30,3 +30,5 @@ def test_train_config_rejects_nonsense():
         TrainConfig(lr=0.0)
     with pytest.raises(SpaceError, match=r"negative_pool must be one of \['all', 'trained'\], got 'items'"):
         TrainConfig(negative_pool="items")
+    with pytest.raises(SpaceError, match=r"reg_target must be one of \['layer0', 'final'\], got 'output'"):
+        TrainConfig(reg_target="output")

@@ -49,7 +49,9 @@ def test_training_learns_and_reports_test_at_the_best_validation_epoch():
     assert len(result.curve) == result.epochs_run == len(seen)
     best = max(seen, key=lambda report: (report.valid["recall@20"], -report.epoch))
     assert result.best_epoch == best.epoch
-    assert result.valid.metrics == pytest.approx(best.valid)
+    assert result.valid.metrics == pytest.approx({name: best.valid[name] for name in result.valid.metrics})
+    tail = result.valid.slices["tail_items"].metrics["recall@20"]
+    assert best.valid["tail_items_recall@20"] == pytest.approx(tail)  # each slice's Recall@20 is reported too
     assert result.curve[0]["loss"] > result.curve[-1]["loss"]
     untrained, _ = train(dataset, TrainConfig(embedding_dim=16, lr=1e-9, max_epochs=1, batch_size=256))
     assert result.valid.metrics["recall@20"] > untrained.valid.metrics["recall@20"] + 0.05
