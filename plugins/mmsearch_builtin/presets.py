@@ -94,12 +94,11 @@ MGCN = Preset(
         "top-10 of the raw features, the item itself included, edges weighted by the cosine, D^-1/2 G D^-1/2), "
         "users = R_hat times their items; behaviour-aware fuser (shared attention for the common part, "
         "behaviour-gated specific parts, final = behaviour + side); loss BPR + 0.01 * [InfoNCE(side, behaviour) on "
-        "the batch's users + on its positive items] at tau 0.2 + 1e-4 L2; Adam at lr 1e-3; negatives drawn from the "
-        "items with a training interaction (MMRec's sampler). Differs: the released "
-        "configuration searches the InfoNCE weight in {0.001, 0.01, 0.1} per dataset (the preset is one point, "
-        "0.01); L2 acts on the layer-0 embeddings of the batch (the code: on its final representations); no "
-        "learning-rate decay (the code: lr * 0.96^(epoch / 50)); weights are Xavier-initialised (the code keeps "
-        "PyTorch's default init for its linear layers)."
+        "the batch's users + on its positive items] at tau 0.2 + 1e-4 L2 on the batch's final user and item "
+        "representations; Adam at lr 1e-3; negatives drawn from the items with a training interaction (MMRec's "
+        "sampler). Differs: the released configuration searches the InfoNCE weight in {0.001, 0.01, 0.1} per "
+        "dataset (the preset is one point, 0.01); no learning-rate decay (the code: lr * 0.96^(epoch / 50)); "
+        "weights are Xavier-initialised (the code keeps PyTorch's default init for its linear layers)."
     ),
     transform=C("purifier", {"tune_features": True}),
     encoder=C("lightgcn", {"n_layers": 2}),
@@ -108,7 +107,7 @@ MGCN = Preset(
     loss=C("bpr"),
     extractor=C("provided", {"standardize": False}),
     auxiliaries={"side_infonce": C("side_infonce", {"weight": 0.01, "temperature": 0.2})},
-    train={"lr": 1e-3, "reg_weight": 1e-4, "reg_modal_views": False, "negative_pool": "trained"},
+    train={"lr": 1e-3, "reg_weight": 1e-4, "reg_target": "final", "negative_pool": "trained"},
 )
 
 SAND_PARAMS = {"alpha": 0.012, "beta": 0.006, "align": "solosim", "distance": "club", "temperature": 0.2}
