@@ -101,7 +101,9 @@ def test_a_full_disk_stops_the_run_with_one_line_and_keeps_every_finished_trial(
     kept = completed(journal)  # the journal loads (no cut-off record) with every finished trial
     assert len(kept) >= 1 and {n: kept[n] for n in seen} == seen
     study = optuna.load_study(study_name=STUDY, storage=open_storage(str(journal), tmp_path, STUDY))
-    [cut_off] = [t for t in study.trials if not t.state.is_finished()]
+    # the failed write cut off the trial it belonged to, or none when it was the record that creates a trial
+    cut_off = [t.number for t in study.trials if not t.state.is_finished()]
+    assert len(cut_off) <= 1
     budget = len(kept) + 1
 
     resize(1024)
@@ -109,8 +111,8 @@ def test_a_full_disk_stops_the_run_with_one_line_and_keeps_every_finished_trial(
     assert resumed.returncode == 0, resumed.stderr
     study = optuna.load_study(study_name=STUDY, storage=open_storage(str(journal), tmp_path, STUDY))
     assert {n: v for n, v in completed(journal).items() if n in kept} == kept and counted_trials(study) == budget
-    assert study.trials[cut_off.number].user_attrs["fail_reason"].endswith(" died")
-    assert [t.user_attrs.get("retry_of") for t in study.trials if "retry_of" in t.user_attrs] == [cut_off.number]
+    assert all(study.trials[number].user_attrs["fail_reason"].endswith(" died") for number in cut_off)
+    assert [t.user_attrs.get("retry_of") for t in study.trials if "retry_of" in t.user_attrs] == cut_off
 
 
 def completed(journal):
