@@ -199,5 +199,5 @@ def visit_every_page(page, url: str, screenshots: Path) -> None:
 def settle(page, heading: str) -> None:
     """Wait until ``heading`` shows and the script run is over (the app's script state, as Streamlit's own browser
     tests read it: the status widget shows only once a run has lasted a while)."""
-    page.get_by_role("heading", name=heading).wait_for(timeout=30_000)
+    page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=30_000)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)

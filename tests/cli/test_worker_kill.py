@@ -35,14 +35,15 @@ def load(storage_url, study_name, tmp_path):
 
 
 def a_running_worker_trial(run, storage_url, study_name, tmp_path):
-    """Wait for a running trial of a worker process (not the parent) that has reported its first epochs and is far
-    from its last; its number and its worker's pid."""
+    """Wait for a running trial of a worker process (not the parent) that has reported its first epochs, is far
+    from its last and leaves trials of the budget to come; its number and its worker's pid."""
     deadline = time.time() + 180
     while time.time() < deadline and run.poll() is None:
         study = load(storage_url, study_name, tmp_path)
         for trial in study.get_trials(states=(TrialState.RUNNING,)) if study else []:
             pid = trial.user_attrs.get("worker", {}).get("pid")
-            if pid not in (None, run.pid) and 2 <= len(trial.intermediate_values) <= EPOCHS // 2:
+            early = 2 <= len(trial.intermediate_values) <= EPOCHS // 2 and trial.number < BUDGET - 2
+            if pid not in (None, run.pid) and early:
                 return trial.number, pid
         time.sleep(0.1)
     run.kill()

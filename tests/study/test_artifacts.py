@@ -11,6 +11,7 @@ from optuna.trial import TrialState
 from mmsearch.components import BuildContext
 from mmsearch.errors import MMSearchError, StorageError
 from mmsearch.eval import Evaluator
+from mmsearch.eval.slices import dataset_slices
 from mmsearch.model import build_recommender
 from mmsearch.registry import Registry
 from mmsearch.search.space import parse_space
@@ -90,8 +91,10 @@ def test_a_kept_lattice_model_scores_as_at_its_best_epoch(tmp_path):
     assert not [name for name in load_model(models_dir(tmp_path, "s"), trial.number).state if "features" in name]
     dataset = tiny_dataset()
     scores = score_all(load_kept_model(study, trial.number, dataset, REGISTRY, CPU, tmp_path))
+    slices = dataset_slices(dataset)
     valid, test = (
-        Evaluator(dataset.train, split, device=CPU).evaluate(scores) for split in (dataset.valid, dataset.test)
+        Evaluator(dataset.train, split, device=CPU, slices=slices).evaluate(scores)
+        for split in (dataset.valid, dataset.test)
     )
     assert valid.metrics == trial.user_attrs["valid"] and test.metrics == trial.user_attrs["test"]
     assert per_user_vectors(valid, test) == trial.user_attrs["per_user"]
