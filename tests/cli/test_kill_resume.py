@@ -9,6 +9,7 @@ from pathlib import Path
 import optuna
 import pytest
 import yaml
+from child_signals import take_sigint
 from optuna.trial import TrialState
 
 from mmsearch.study import open_storage
@@ -54,7 +55,8 @@ def trials(tmp_path):
 
 
 def start_and_wait_for_a_running_trial_after_a_complete_one(command, tmp_path):
-    process = subprocess.Popen([*command, "--trials", "4"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen([*command, "--trials", "4"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=take_sigint)  # fmt: skip
     deadline = time.time() + 240
     while time.time() < deadline:
         stored = trials(tmp_path)

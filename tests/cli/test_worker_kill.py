@@ -13,6 +13,7 @@ import time
 
 import optuna
 import pytest
+from child_signals import take_sigint
 from optuna.trial import TrialState
 
 from mmsearch.study import counted_trials, open_storage
@@ -74,7 +75,8 @@ def test_sigkilled_worker_is_replaced_by_a_retry_and_the_budget_is_exact(run_arg
 
 
 def test_ctrl_c_is_forwarded_to_the_workers_and_their_trials_are_recorded(run_args, tmp_path):
-    run = subprocess.Popen([*run_args, "--study", "s"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    run = subprocess.Popen([*run_args, "--study", "s"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           preexec_fn=take_sigint)  # fmt: skip
     number, _ = a_running_worker_trial(run, None, "s", tmp_path)
     run.send_signal(signal.SIGINT)
     _, err = run.communicate(timeout=120)
