@@ -2,7 +2,8 @@
 
 A slice keeps the held-out interactions whose item is in its item set and whose user is in its user set; its metrics
 rank the whole catalogue as the split's do and count, per user with at least one such interaction, the hits among
-those interactions only (so a slice's Recall@20 is the share of its held-out interactions found in the top 20).
+those interactions only (a slice's Recall@20 is the mean over those users of the share of their slice interactions
+found in their top 20).
 
 - ``cold_items``: items without a training interaction.
 - ``tail_items``: items with training interactions that make up the last ``TAIL_SHARE`` of all training

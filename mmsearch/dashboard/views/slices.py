@@ -25,7 +25,7 @@ if dataset is None:
 frame = view.filtered[view.filtered["dataset"] == dataset]
 axes = [axis for axis in ui.choice_axes(view, frame) if axis in frame]
 by = state.selectbox("Group by", ["preset", *axes], "slices_by", help="named model (baseline trials) or axis")
-table = slice_table(frame, by) if by in frame else slice_table(frame.iloc[0:0], by)
+table = slice_table(frame, by)
 if table.empty:
     ui.nothing(f"No completed trial on {dataset} has both a {by} and slice figures.")
 else:
