@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import torch
-from mmsearch_builtin.encoders._edge_dropout import DegreeSensitiveEdgeSampler
+from mmsearch_builtin.encoders._edge_dropout import EdgeSampler
 from mmsearch_builtin.encoders.item_knn import ItemKNNEncoder
 from mmsearch_builtin.encoders.lightgcn import LightGCNPropagation, normalized_interactions
 
@@ -32,7 +32,7 @@ def hub_graph(n_users=40):
 
 def test_sample_keeps_the_requested_number_of_training_edges_renormalised():
     train = tiny_dataset().train
-    sample = DegreeSensitiveEdgeSampler(train, 0.3, seed=0).sample()
+    sample = EdgeSampler(train, 0.3, seed=0).sample()
     assert sample.shape == train.shape and sample.nnz == int(train.nnz * 0.7)
     kept = sp.csr_matrix(sample > 0, dtype=np.float32)
     assert (kept.multiply(train) != kept).nnz == 0  # only training edges
@@ -41,7 +41,7 @@ def test_sample_keeps_the_requested_number_of_training_edges_renormalised():
 
 def test_sampling_prefers_low_degree_edges_as_freedoms_multinomial_draw_does():
     train, draws = hub_graph(), 200
-    sampler = DegreeSensitiveEdgeSampler(train, 0.5, seed=1)
+    sampler = EdgeSampler(train, 0.5, seed=1)
     kept = np.mean([sampler.sample().toarray()[:, 0] > 0 for _ in range(draws)])  # hub edges kept
     weights = torch.tensor(normalized_interactions(train).data)  # FREEDOM's call: multinomial over R_hat values
     hub, generator = torch.tensor(train.indices == 0), torch.Generator().manual_seed(0)
@@ -52,12 +52,18 @@ def test_sampling_prefers_low_degree_edges_as_freedoms_multinomial_draw_does():
     assert kept == pytest.approx(reference, abs=0.03)
 
 
+def test_a_uniform_draw_keeps_hub_edges_as_often_as_any_other():
+    sampler = EdgeSampler(hub_graph(), 0.5, seed=3)
+    kept = np.mean([sampler.sample(uniform=True).toarray()[:, 0] > 0 for _ in range(200)])
+    assert kept == pytest.approx(0.5, abs=0.05)
+
+
 def test_each_epoch_propagates_over_its_own_pruned_graph():
     dataset = tiny_dataset()
     ctx = context(dataset)
     module = ItemKNNEncoder(k=3, edge_dropout=0.4).build(ctx, 8).train()
     users, items = torch.randn(dataset.n_users, 8), torch.randn(dataset.n_items, 8)
-    replay = DegreeSensitiveEdgeSampler(ctx.train, 0.4, ctx.seed)
+    replay = EdgeSampler(ctx.train, 0.4, ctx.seed)
     epochs = []
     for _ in range(2):
         module.new_epoch()

@@ -81,7 +81,7 @@ def test_built_ins_come_through_entry_points():
 
 def test_unknown_name_lists_the_available_ones():
     with pytest.raises(
-        PluginError, match=r"unknown encoder 'gat'; available: dualgnn, item_knn, lattice, lightgcn, mf"
+        PluginError, match=r"unknown encoder 'gat'; available: dualgnn, item_knn, lattice, layergcn, lightgcn, mf"
     ):
         Registry().get("encoder", "gat")
     with pytest.raises(PluginError, match="unknown plugin kind 'optimizer'"):

@@ -1,4 +1,4 @@
-"""FREEDOM's degree-sensitive edge pruning of the user-item graph (Zhou & Shen, 2023)."""
+"""Edge pruning of the user-item graph: FREEDOM's degree-sensitive draw (Zhou & Shen, 2023) or a uniform one."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ import numpy as np
 import scipy.sparse as sp
 
 
-class DegreeSensitiveEdgeSampler:
+class EdgeSampler:
     """Draws subgraphs of the training graph that keep ``int((1 - dropout) |E|)`` edges.
 
-    Edges are drawn without replacement, each successive draw picking edge (u, i) with probability proportional to
-    w = 1 / sqrt(d_u d_i) among the edges left (FREEDOM's ``torch.multinomial`` over the normalised edge values), so
-    edges between popular users and items are the likeliest to go. The draw is done in one pass with the equivalent
-    exponential race: every edge gets an arrival time Exp(1) / w, and the earliest arrivals are kept.
+    Degree-sensitive draws (the default) pick edges without replacement, each successive draw taking edge (u, i) with
+    probability proportional to w = 1 / sqrt(d_u d_i) among the edges left (FREEDOM's ``torch.multinomial`` over the
+    normalised edge values), so edges between popular users and items are the likeliest to go. The draw is done in
+    one pass with the equivalent exponential race: every edge gets an arrival time Exp(1) / w, and the earliest
+    arrivals are kept. A uniform draw (w = 1) keeps a subset of the edges chosen uniformly at random.
 
     Args:
         train: binary CSR [n_users, n_items] of training interactions.
@@ -31,9 +32,14 @@ class DegreeSensitiveEdgeSampler:
         self.keep = int(graph.nnz * (1.0 - dropout))
         self.rng = np.random.default_rng(seed)
 
-    def sample(self) -> sp.csr_matrix:
-        """A fresh subgraph normalised as LightGCN's R_hat over its own degrees: float32 CSR [n_users, n_items]."""
-        arrivals = self.rng.standard_exponential(len(self.inverse_weights)) * self.inverse_weights
+    def sample(self, uniform: bool = False) -> sp.csr_matrix:
+        """A fresh subgraph normalised as LightGCN's R_hat over its own degrees: float32 CSR [n_users, n_items].
+
+        With ``uniform`` every edge is equally likely to be kept.
+        """
+        arrivals = self.rng.standard_exponential(len(self.inverse_weights))
+        if not uniform:
+            arrivals *= self.inverse_weights
         mask = np.zeros(len(arrivals), dtype=bool)
         mask[np.argpartition(arrivals, self.keep - 1)[: self.keep]] = True
         users, items = self.users[mask], self.items[mask]

@@ -13,7 +13,7 @@ from mmsearch.model.knn import knn_graph, symmetric_normalize
 from mmsearch.model.sparse import SparseOperator
 from mmsearch.search.params import ChoiceParam, FloatParam, IntParam, Param
 
-from ._edge_dropout import DegreeSensitiveEdgeSampler
+from ._edge_dropout import EdgeSampler
 from .lightgcn import LightGCNPropagation, normalized_interactions
 
 GRAPH_INPUTS = ("input", "output")
@@ -93,7 +93,7 @@ class ItemKNNEncoder(Encoder):
             raise ValueError(f"{self.name}: graph_on must be one of {', '.join(GRAPH_INPUTS)}, got '{self.graph_on}'")
         interactions = SparseOperator(normalized_interactions(ctx.train), ctx.device)
         item_graph = SparseOperator(self.item_graph(ctx), ctx.device)
-        sampler = DegreeSensitiveEdgeSampler(ctx.train, self.edge_dropout, ctx.seed) if self.edge_dropout else None
+        sampler = EdgeSampler(ctx.train, self.edge_dropout, ctx.seed) if self.edge_dropout else None
         propagation = LightGCNPropagation(interactions, self.n_layers, self.combine, self.normalize_inputs)
         return _ItemKNN(propagation, item_graph, self.item_layers, sampler, self.graph_on == "output")
 
@@ -117,7 +117,7 @@ class _ItemKNN(nn.Module, EpochResampled):
         propagation: LightGCNPropagation,
         item_graph: SparseOperator,
         item_layers: int,
-        sampler: DegreeSensitiveEdgeSampler | None,
+        sampler: EdgeSampler | None,
         graph_on_output: bool,
     ) -> None:
         super().__init__()
