@@ -49,6 +49,22 @@ def cooccurrence_topk(interactions: sp.spmatrix, k: int, chunk_bytes: int = DEFA
     )
 
 
+def softmax_user_graph(interactions: sp.spmatrix, k: int) -> sp.csr_matrix:
+    """The top-``k`` co-occurrence graph with each row's counts replaced by their softmax (DualGNN's and DRAGON's
+    ``softmax`` user aggregation: every row with neighbours sums to 1): float32 CSR [n_users, n_users]."""
+    return row_softmax(cooccurrence_topk(interactions, k))
+
+
+def row_softmax(graph: sp.csr_matrix) -> sp.csr_matrix:
+    """The same pattern with each non-empty row's stored values replaced by their softmax."""
+    graph = sp.csr_matrix(graph, dtype=np.float32, copy=True)
+    sizes = np.diff(graph.indptr)
+    starts, sizes = graph.indptr[:-1][sizes > 0], sizes[sizes > 0]
+    graph.data = np.exp(graph.data - np.repeat(np.maximum.reduceat(graph.data, starts), sizes))
+    graph.data /= np.repeat(np.add.reduceat(graph.data, starts), sizes)
+    return graph
+
+
 def _blocks(paths: np.ndarray, budget: int) -> list[tuple[int, int]]:
     """Consecutive (start, stop) user ranges whose summed paths stay within ``budget`` (at least one user each)."""
     cumulative = np.cumsum(paths)

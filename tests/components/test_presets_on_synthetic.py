@@ -34,6 +34,7 @@ EXTENDS = {
     "mgcn": "lightgcn",
     "sand_freedom": "lightgcn",
     "sand_mgcn": "lightgcn",
+    "dragon": "lightgcn",
 }
 
 

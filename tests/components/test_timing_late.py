@@ -1,5 +1,6 @@
-"""The late timing's per-user view weights (DRAGON's user modality weights)."""
+"""The late timing's per-user view weights and user-user graph (DRAGON's user modality weights and user graph)."""
 
+import numpy as np
 import torch
 
 from mmsearch.components import BuildContext
@@ -11,13 +12,13 @@ from mmsearch.testing import tiny_dataset
 DIM = 8
 
 
-def build(user_weights: bool):
+def build(user_weights: bool, user_graph_k: int = 0):
     dataset = tiny_dataset()
     spec = TrialSpec(
         extractors={m: ComponentSpec("provided", {"standardize": True}) for m in ("image", "text")},
         transform=ComponentSpec("linear"),
         encoder=ComponentSpec("lightgcn", {"n_layers": 1}),
-        timing=ComponentSpec("late", {"with_id": False, "user_weights": user_weights}),
+        timing=ComponentSpec("late", {"with_id": False, "user_weights": user_weights, "user_graph_k": user_graph_k}),
         fusion=ComponentSpec("concat"),
         loss=ComponentSpec("bpr"),
         train=TrainConfig(embedding_dim=DIM),
@@ -56,3 +57,26 @@ def test_user_weights_are_trained():
     (out.users[:5] @ out.items.T).sum().backward()
     grad = model.timing.user_weights.grad
     assert torch.all(grad[:5] != 0) and torch.all(grad[5:] == 0)
+
+
+def dense_user_graph(train, k):
+    """Each user's k strongest co-occurrences (ties to the lower index), softmax of the counts over the row."""
+    binary = (train.toarray() > 0).astype(np.float64)
+    counts = binary @ binary.T
+    np.fill_diagonal(counts, 0)
+    graph = np.zeros_like(counts)
+    for user, row in enumerate(counts):
+        top = [other for other in np.argsort(-row, kind="stable")[:k] if row[other] > 0]
+        if top:
+            graph[user, top] = np.exp(row[top] - row[top].max()) / np.exp(row[top] - row[top].max()).sum()
+    return torch.tensor(graph, dtype=torch.float32)
+
+
+def test_user_graph_adds_the_softmax_weighted_co_occurring_users_to_the_fused_users():
+    plain, with_graph = build(True), build(True, user_graph_k=3)
+    with_graph.load_state_dict(plain.state_dict())
+    fused, refined = plain(), with_graph()
+    graph = dense_user_graph(tiny_dataset().train, 3)
+    assert (graph > 0).sum(dim=1).max() == 3
+    torch.testing.assert_close(refined.users, fused.users + graph @ fused.users, rtol=1e-5, atol=1e-6)
+    torch.testing.assert_close(refined.items, fused.items)

@@ -13,6 +13,7 @@ import mmsearch.study.runner as runner
 from mmsearch.errors import MMSearchError, SpaceError, StorageError
 from mmsearch.model import FeatureCache
 from mmsearch.registry import Registry
+from mmsearch.search.presets import load_presets
 from mmsearch.search.space import parse_space
 from mmsearch.study import RunOptions, counted_trials, format_leaderboard, open_storage, run_study, trials_frame
 from mmsearch.study.progress import Progress
@@ -226,14 +227,14 @@ def test_baseline_presets_are_enqueued_once_and_run_as_specified(tmp_path):
 
 
 def test_unknown_preset_is_a_space_error():
-    with pytest.raises(SpaceError, match="unknown preset 'ncf'; available: bpr_mf, freedom, lightgcn"):
+    with pytest.raises(SpaceError, match=f"unknown preset 'ncf'; available: {', '.join(sorted(load_presets()))}$"):
         parse_space({**SPACE, "baselines": ["ncf"]}, REGISTRY)
 
 
 @pytest.mark.parametrize("sampler", ["random", "bruteforce", "gp"])
 def test_every_sampler_runs_a_study(tmp_path, sampler):
     raw = {**SPACE, "axes": {**SPACE["axes"], "extractor": {"*": {"provided": {"standardize": False, "pca_dim": 0}}},
-                    "encoder": {"mf": {}}},
+                    "encoder": {"mf": {}}, "timing": {"early": {}, "late": {"user_weights": False, "user_graph_k": 0}}},
            "train": {**SPACE["train"], "lr": 0.01}}  # fmt: skip
     study = run_study(tiny_dataset(), parse_space(raw, REGISTRY), REGISTRY, CPU, options(tmp_path, 3, sampler=sampler))
     assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 3

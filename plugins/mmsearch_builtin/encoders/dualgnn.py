@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
 import scipy.sparse as sp
 import torch
 from torch import nn
 
 from mmsearch.components import BuildContext, Encoder
-from mmsearch.model.cooccurrence import cooccurrence_topk
+from mmsearch.model.cooccurrence import softmax_user_graph
 from mmsearch.model.sparse import SparseOperator
 from mmsearch.search.params import FloatParam, IntParam, Param
 
@@ -55,17 +54,7 @@ class DualGNNEncoder(Encoder):
 
     def user_graph(self, ctx: BuildContext) -> sp.csr_matrix:
         """The row-softmax-normalised top-k co-occurrence graph G, float32 CSR [n_users, n_users]."""
-        return row_softmax(cooccurrence_topk(ctx.train, self.k))
-
-
-def row_softmax(graph: sp.csr_matrix) -> sp.csr_matrix:
-    """The same pattern with each non-empty row's stored values replaced by their softmax."""
-    graph = sp.csr_matrix(graph, dtype=np.float32, copy=True)
-    sizes = np.diff(graph.indptr)
-    starts, sizes = graph.indptr[:-1][sizes > 0], sizes[sizes > 0]
-    graph.data = np.exp(graph.data - np.repeat(np.maximum.reduceat(graph.data, starts), sizes))
-    graph.data /= np.repeat(np.add.reduceat(graph.data, starts), sizes)
-    return graph
+        return softmax_user_graph(ctx.train, self.k)
 
 
 class _DualGNN(nn.Module):

@@ -9,6 +9,8 @@ import torch
 from torch import nn
 
 from mmsearch.components import BuildContext, Encoder, Fusion, FusionTiming, TimingModule, TimingOutput
+from mmsearch.model.cooccurrence import softmax_user_graph
+from mmsearch.model.sparse import SparseOperator
 from mmsearch.search.params import ChoiceParam, Param
 
 
@@ -20,23 +22,27 @@ class LateFusionTiming(FusionTiming):
     are encoded and fused (DRAGON and SAND have no item ID embedding); the output then keeps no behaviour stream,
     and with no modal view at all the ID view is used. With ``user_weights`` every user's encoded view v is scaled
     by a learned weight w[u, v] before the user fusion (DRAGON's user modality weights; items are not scaled), the
-    weights starting at 1 / n_views and trained freely.
+    weights starting at 1 / n_views and trained freely. With ``user_graph_k`` k > 0 the fused users U become
+    U + G U, G the user-user graph of each user's k strongest training co-occurrences weighted by the softmax of
+    the counts over the row (DRAGON's homogeneous user graph; users sharing no item with anybody keep U).
 
     Args:
         with_id: encode and fuse the ID view too.
         user_weights: learn per-user view weights.
+        user_graph_k: neighbours per user in the user-user graph (0: none).
     """
 
     name = "late"
     keeps_behaviour = True
 
-    def __init__(self, *, with_id: bool = True, user_weights: bool = False) -> None:
+    def __init__(self, *, with_id: bool = True, user_weights: bool = False, user_graph_k: int = 0) -> None:
         self.with_id = with_id
         self.user_weights = user_weights
+        self.user_graph_k = user_graph_k
 
     @classmethod
     def search_space(cls) -> dict[str, Param]:
-        return {"user_weights": ChoiceParam((False, True))}
+        return {"user_weights": ChoiceParam((False, True)), "user_graph_k": ChoiceParam((0, 10, 40))}
 
     @classmethod
     def keeps_behaviour_with(cls, params: Mapping[str, Any]) -> bool:
@@ -58,6 +64,9 @@ class LateFusionTiming(FusionTiming):
             user_weights=nn.Parameter(torch.full((ctx.n_users, len(views)), 1 / len(views)))
             if self.user_weights
             else None,
+            user_graph=SparseOperator(softmax_user_graph(ctx.train, self.user_graph_k), ctx.device)
+            if self.user_graph_k
+            else None,
         ).to(ctx.device)
 
 
@@ -69,6 +78,7 @@ class _Late(TimingModule):
         user_fusion: nn.Module,
         item_fusion: nn.Module,
         user_weights: nn.Parameter | None,
+        user_graph: SparseOperator | None,
     ) -> None:
         super().__init__()
         self.user_embeddings = user_embeddings
@@ -76,6 +86,7 @@ class _Late(TimingModule):
         self.user_fusion = user_fusion
         self.item_fusion = item_fusion
         self.user_weights = user_weights
+        self.user_graph = user_graph
 
     def forward(self, item_views: dict[str, torch.Tensor]) -> TimingOutput:
         encoded = {
@@ -86,6 +97,8 @@ class _Late(TimingModule):
         if self.user_weights is not None:
             user_views = [view * self.user_weights[:, [index]] for index, view in enumerate(user_views)]
         users = self.user_fusion(user_views)
+        if self.user_graph is not None:
+            users = users + self.user_graph @ users
         items = self.item_fusion([pair[1] for pair in encoded.values()])
         return TimingOutput(users, items, behaviour=encoded.get("id"))
 
