@@ -26,18 +26,18 @@ class Representations:
 
     def score(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
         """Scores of aligned (user, item) pairs: LongTensors [B] -> float [B]."""
-        return (self.users[users] * self.items[items]).sum(dim=-1)
+        return (self.users.index_select(0, users) * self.items.index_select(0, items)).sum(dim=-1)
 
     def triple_scores(
         self, users: torch.Tensor, positives: torch.Tensor, negatives: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """(positive scores [B], negative scores [B]) of a batch of triples, gathering each user row once."""
-        user_rows = self.users[users]
-        item_rows = self.items[torch.cat([positives, negatives])].view(2, len(users), -1)
+        user_rows = self.users.index_select(0, users)
+        item_rows = self.items.index_select(0, torch.cat([positives, negatives])).view(2, len(users), -1)
         scores = (item_rows * user_rows).sum(dim=-1)
         return scores[0], scores[1]
 
     def l2_penalty(self, users: torch.Tensor, positives: torch.Tensor, negatives: torch.Tensor) -> torch.Tensor:
         """Half the squared norms of the batch's final user, positive and negative rows, averaged over the batch."""
-        items = self.items[torch.cat([positives, negatives])]
-        return 0.5 * (self.users[users].pow(2).sum() + items.pow(2).sum()) / len(users)
+        items = self.items.index_select(0, torch.cat([positives, negatives]))
+        return 0.5 * (self.users.index_select(0, users).pow(2).sum() + items.pow(2).sum()) / len(users)

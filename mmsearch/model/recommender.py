@@ -67,5 +67,5 @@ class Recommender(nn.Module):
         item_norms = self.item_embedding(items).pow(2).sum()
         if views is not None:
             for modality in self.modalities:
-                item_norms = item_norms + views.item_views[modality][items].pow(2).sum()
+                item_norms = item_norms + views.item_views[modality].index_select(0, items).pow(2).sum()
         return 0.5 * (self.timing.user_ego(users).pow(2).sum() + item_norms) / len(users)

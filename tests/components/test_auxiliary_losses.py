@@ -25,6 +25,21 @@ def test_info_nce_equals_hand_computed_value():
     assert info_nce(pairs, pairs, temperature=0.5).item() == pytest.approx(halved, rel=1e-6)
 
 
+@pytest.mark.parametrize(("rows", "width", "temperature"), [(5, 3, 0.2), (300, 16, 0.05), (64, 8, 1.0)])
+def test_info_nce_value_and_gradients_equal_cross_entropy_over_cosine_scores(rows, width, temperature):
+    torch.manual_seed(rows)
+    anchors, positives = (torch.randn(rows, width, dtype=torch.float64, requires_grad=True) for _ in range(2))
+    unit = torch.nn.functional.normalize
+    scores = unit(anchors, dim=-1) @ unit(positives, dim=-1).T / temperature
+    expected = torch.nn.functional.cross_entropy(scores, torch.arange(rows))
+    loss = info_nce(anchors, positives, temperature)
+    torch.testing.assert_close(loss, expected)
+    for mine, theirs in zip(
+        torch.autograd.grad(loss, [anchors, positives]), torch.autograd.grad(expected, [anchors, positives])
+    ):
+        torch.testing.assert_close(mine, theirs)
+
+
 def test_sand_terms_equal_hand_computed_values():
     generic = torch.tensor([[1.0, 0.0], [0.0, 2.0]])
     # each row picks itself among two at cosine 1 against 0: -log(e^1 / (e^1 + e^0)) at tau 1, e^2 at tau 0.5
@@ -37,20 +52,50 @@ def test_sand_terms_equal_hand_computed_values():
 
 
 def test_club_bound_equals_its_hand_computed_value():
-    club = CLUBEstimator(1, lr=1e-3, device=torch.device("cpu"))
-    with torch.no_grad():  # q(u | g) = N(relu(g), 1): mean net relu(1 * g), log-variance net tanh(0) = 0
-        for layer in (club.mean[0], club.mean[2]):
-            layer.weight.fill_(1.0), layer.bias.zero_()
-        for layer in (club.log_var[0], club.log_var[2]):
-            layer.weight.zero_(), layer.bias.zero_()
-    generic = unique = torch.tensor([[1.0], [2.0], [4.0]])
+    club = CLUBEstimator(1, 1, lr=1e-3, device=torch.device("cpu"))
+    for parameter in club.parameters:  # q(u | g) = N(relu(g), 1): mean net relu(1 * g), log-variance net tanh(0) = 0
+        parameter.zero_()
+    club.first[0, 0, 0] = 1.0  # the mean network's first layer; the log-variance network's stays 0
+    club.mean_out.fill_(1.0)
+    generic = unique = torch.tensor([[[1.0], [2.0], [4.0]]])
     torch.manual_seed(3)
     order = torch.randperm(3)
     torch.manual_seed(3)
-    bound = club.bound(generic, unique).item()
+    bound = club.bound(generic, unique)
     # matched pairs have log q = 0; a shuffled pair (g_i, u_j) has log q = -(u_j - g_i)^2 / 2
-    expected = sum((unique[j] - generic[i]).item() ** 2 / 2 for i, j in enumerate(order.tolist())) / 3
-    assert bound == pytest.approx(expected)
+    expected = sum((unique[0, j] - generic[0, i]).item() ** 2 / 2 for i, j in enumerate(order.tolist())) / 3
+    assert bound.shape == (1,) and bound.item() == pytest.approx(expected)
+
+
+def club_negative_log_likelihood(parameters, generic, unique):
+    """The sum over modalities of each one's mean -log q(u | g) (up to a constant), written out with autograd."""
+    first, first_bias, mean_out, mean_bias, var_out, var_bias = parameters
+    hidden = torch.relu(generic @ first + first_bias)
+    width = first.shape[2] // 2
+    mean = hidden[..., :width] @ mean_out + mean_bias
+    log_var = torch.tanh(hidden[..., width:] @ var_out + var_bias)
+    return (((unique - mean) ** 2 * torch.exp(-log_var) + log_var).sum(-1) / 2).mean(-1).sum()
+
+
+def test_club_fit_takes_adam_steps_on_the_autograd_gradient_of_each_modality_s_negative_log_likelihood():
+    torch.manual_seed(0)
+    club = CLUBEstimator(2, 8, lr=1e-2, device=torch.device("cpu"))
+    generic, unique = torch.randn(2, 50, 8), torch.randn(2, 50, 8) + 0.5
+    reference = [parameter.clone().requires_grad_() for parameter in club.parameters]
+    optimizer = torch.optim.Adam(reference, lr=1e-2)
+    for _ in range(3):
+        optimizer.zero_grad()
+        club_negative_log_likelihood(reference, generic, unique).backward()
+        optimizer.step()
+        club.fit(generic, unique)
+        for mine, theirs in zip(club.parameters, reference):
+            torch.testing.assert_close(mine.grad, theirs.grad, rtol=1e-4, atol=1e-6)
+            torch.testing.assert_close(mine, theirs.detach(), rtol=1e-5, atol=1e-6)
+    loss = club_negative_log_likelihood(club.parameters, generic, unique)
+    assert loss.item() == pytest.approx(-club.log_likelihood(generic, unique).mean(-1).sum().item(), rel=1e-5)
+    for _ in range(50):
+        club.fit(generic, unique)
+    assert club_negative_log_likelihood(club.parameters, generic, unique) < loss
 
 
 def build(auxiliaries, modalities=("image", "text"), dataset=None):
@@ -125,8 +170,8 @@ def test_sand_club_trains_its_estimators_apart_from_the_model():
     params = {"alpha": 0.5, "beta": 0.1, "align": "solosim", "distance": "club", "temperature": 0.2, "club_steps": 5}
     dataset, spec, model, objective = build({"sand": ComponentSpec("sand", params)})
     module = objective.auxiliaries["sand"]
-    assert sorted(module._club) == ["image", "text"]
-    estimator = [p for club in module._club.values() for net in (club.mean, club.log_var) for p in net.parameters()]
+    assert module._club.first.shape[0] == 2  # one pair of networks per modality, image and text
+    estimator = module._club.parameters
     assert not {id(p) for p in estimator} & {id(p) for p in objective.parameters()}
     first = [p.detach().clone() for p in estimator]
     result = train_and_evaluate(model, objective, dataset, spec.train, torch.device("cpu"), 0)
@@ -177,7 +222,7 @@ def test_sand_term_of_weight_zero_is_not_computed_and_its_club_networks_stay_unt
     params = {"alpha": alpha, "beta": beta, "align": "solosim", "distance": "club", "club_steps": 3}
     dataset, _, model, objective = build({"sand": ComponentSpec("sand", params)})
     module = objective.auxiliaries["sand"]
-    estimator = [p for club in module._club.values() for net in (club.mean, club.log_var) for p in net.parameters()]
+    estimator = module._club.parameters
     first = [p.detach().clone() for p in estimator]
     assert set(terms(model, objective, dataset, "sand")) == computed
     trained = [not torch.equal(a, b) for a, b in zip(first, estimator)]

@@ -12,16 +12,42 @@ Estimator = Callable[[torch.Tensor, torch.Tensor, float], torch.Tensor]
 
 def cosine_scores(anchors: torch.Tensor, positives: torch.Tensor, temperature: float) -> torch.Tensor:
     """Scores s_ij = cos(a_i, p_j) / t of every anchor row against every positive row: [B, d] x [B, d] -> [B, B]."""
-    return functional.normalize(anchors, dim=-1) @ functional.normalize(positives, dim=-1).T / temperature
+    return (functional.normalize(anchors, dim=-1) / temperature) @ functional.normalize(positives, dim=-1).T
 
 
 def info_nce(anchors: torch.Tensor, positives: torch.Tensor, temperature: float) -> torch.Tensor:
     """Symmetric-free InfoNCE with in-batch negatives: rows i of ``anchors`` and ``positives`` [B, d] are a pair.
 
-    loss = mean_i -log( exp(cos(a_i, p_i)/t) / sum_j exp(cos(a_i, p_j)/t) ).
+    loss = mean_i -log( exp(cos(a_i, p_i)/t) / sum_j exp(cos(a_i, p_j)/t) ). The [B, B] part runs as one
+    autograd node (``_UnitInfoNCE``) that keeps the softmax of the scores for its backward.
     """
-    logits = cosine_scores(anchors, positives, temperature)
-    return functional.cross_entropy(logits, torch.arange(len(anchors), device=anchors.device))
+    unit_anchors, unit_positives = functional.normalize(anchors, dim=-1), functional.normalize(positives, dim=-1)
+    return _UnitInfoNCE.apply(unit_anchors, unit_positives, 1.0 / temperature)
+
+
+class _UnitInfoNCE(torch.autograd.Function):
+    """InfoNCE of unit rows a, p [B, d] at inverse temperature c: with S = softmax_j(c a_i . p_j), the gradients are
+    c / B (S p - p) for a and c / B (S^T a - a) for p."""
+
+    @staticmethod
+    def forward(ctx, anchors, positives, inverse_temperature):  # type: ignore[override]
+        scores = (anchors * inverse_temperature) @ positives.T
+        shift = scores.amax(dim=1, keepdim=True)
+        probabilities = scores.sub_(shift).exp_()
+        totals = probabilities.sum(dim=1, keepdim=True)
+        matched = (anchors * positives).sum(dim=-1) * inverse_temperature - shift.squeeze(1)
+        ctx.save_for_backward(anchors, positives, probabilities.div_(totals))
+        ctx.inverse_temperature = inverse_temperature
+        return (totals.squeeze(1).log() - matched).mean()
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, grad):  # type: ignore[override]
+        anchors, positives, probabilities = ctx.saved_tensors
+        scale = grad * ctx.inverse_temperature / len(anchors)
+        grad_anchors = (probabilities @ positives).sub_(positives).mul_(scale)
+        grad_positives = (probabilities.T @ anchors).sub_(anchors).mul_(scale)
+        return grad_anchors, grad_positives, None
 
 
 def jensen_shannon(anchors: torch.Tensor, positives: torch.Tensor, temperature: float) -> torch.Tensor:

@@ -99,8 +99,8 @@ class _EdgeDropout(AuxiliaryModule):
             view(representations.users, representations.items) for view in self.views
         )
         users, items = torch.unique(batch.users), torch.unique(batch.positives)
-        user_term = info_nce(users_a[users], users_b[users], settings.temperature)
-        item_term = info_nce(items_a[items], items_b[items], settings.temperature)
+        user_term = info_nce(users_a.index_select(0, users), users_b.index_select(0, users), settings.temperature)
+        item_term = info_nce(items_a.index_select(0, items), items_b.index_select(0, items), settings.temperature)
         self.last_terms = {"users": user_term.item(), "items": item_term.item()}
         return settings.weight * (user_term + item_term)
 

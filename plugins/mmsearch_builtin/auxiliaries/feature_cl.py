@@ -116,7 +116,7 @@ class _FeatureContrast(AuxiliaryModule):
         if not self.pairs and not self.perturbed:
             return representations.users.new_zeros(())
         items = torch.unique(batch.positives)
-        views = {name: view[items] for name, view in representations.item_views.items()}
+        views = {name: view.index_select(0, items) for name, view in representations.item_views.items()}
         parts = {}
         if self.pairs:
             parts["modal"] = torch.stack([self._contrast(views[a], views[b]) for a, b in self.pairs]).mean()

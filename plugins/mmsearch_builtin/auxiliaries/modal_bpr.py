@@ -47,7 +47,7 @@ class _ModalBPR(AuxiliaryModule):
         self.bpr = bpr
 
     def forward(self, representations: Representations, batch: TrainingBatch) -> torch.Tensor:
-        users = representations.users[batch.users]
+        users = representations.users.index_select(0, batch.users)
         total = users.new_zeros(())
         for position, view in enumerate(self.views):
             if view == "id":
@@ -63,7 +63,8 @@ class _ModalBPR(AuxiliaryModule):
                     f"modal_bpr: user width {users.shape[1]} is neither the view width {width} nor "
                     f"{len(self.views)} x {width} (a concatenation of the views)"
                 )
-            term = self.bpr((facing * items[batch.positives]).sum(-1), (facing * items[batch.negatives]).sum(-1))
+            positives, negatives = items.index_select(0, batch.positives), items.index_select(0, batch.negatives)
+            term = self.bpr((facing * positives).sum(-1), (facing * negatives).sum(-1))
             self.last_terms[view] = term.item()
             total = total + term
         return self.weight * total

@@ -6,7 +6,6 @@ import itertools
 from collections.abc import Sequence
 
 import torch
-from torch import nn
 from torch.nn import functional
 
 from mmsearch.components import AuxiliaryLoss, AuxiliaryModule, BuildContext, Representations, TrainingBatch
@@ -113,16 +112,16 @@ class _SAND(AuxiliaryModule):
         self.settings = settings
         half = ctx.embedding_dim // 2
         self._club = (
-            {m: CLUBEstimator(half, settings.club_lr, ctx.device) for m in modalities}
-            if settings.distance == "club"
-            else {}
+            CLUBEstimator(len(modalities), half, settings.club_lr, ctx.device)
+            if settings.distance == "club" and modalities
+            else None
         )
 
     def forward(self, representations: Representations, batch: TrainingBatch) -> torch.Tensor:
         if not self.modalities:
             return representations.users.new_zeros(())
         items = torch.unique(batch.positives)
-        parts = {m: halves(representations.item_views[m][items]) for m in self.modalities}
+        parts = {m: halves(representations.item_views[m].index_select(0, items)) for m in self.modalities}
         pairs = list(itertools.combinations(self.modalities, 2)) if self.settings.alpha else []
         loss = representations.users.new_zeros(())
         self.last_terms = {}
@@ -131,7 +130,7 @@ class _SAND(AuxiliaryModule):
             self.last_terms["align"] = align.item()
             loss = loss + self.settings.alpha * align
         if self.settings.beta:
-            distance = torch.stack([self._distance(m, *parts[m]) for m in self.modalities]).sum()
+            distance = self._distance([parts[m][0] for m in self.modalities], [parts[m][1] for m in self.modalities])
             self.last_terms["distance"] = distance.item()
             loss = loss + self.settings.beta * distance
         return loss
@@ -142,46 +141,98 @@ class _SAND(AuxiliaryModule):
             return (solosim(first, second, tau) + solosim(second, first, tau)) / 2
         return solosim(first, second, tau)
 
-    def _distance(self, modality: str, generic: torch.Tensor, unique: torch.Tensor) -> torch.Tensor:
-        if self.settings.distance == "l2":
-            return negative_l2(generic, unique)
-        club = self._club[modality]
+    def _distance(self, generic: list[torch.Tensor], unique: list[torch.Tensor]) -> torch.Tensor:
+        """The distancing term summed over the modalities (eq. 17), from each modality's (generic, unique) parts."""
+        if self._club is None:
+            return torch.stack([negative_l2(g, u) for g, u in zip(generic, unique)]).sum()
+        generic_parts, unique_parts = torch.stack(generic), torch.stack(unique)
         for _ in range(self.settings.club_steps):
-            club.fit(generic, unique)
-        return club.bound(generic, unique)
+            self._club.fit(generic_parts, unique_parts)
+        return self._club.bound(generic_parts, unique_parts).sum()
 
 
 class CLUBEstimator:
-    """CLUB (Cheng et al., 2020): MI(g; u) <= mean_i log q(u_i | g_i) - mean_i log q(u_pi(i) | g_i), pi a random
-    permutation, with q(u | g) = N(mu(g), diag exp(log_var(g))) from two small MLPs (hidden width k / 4).
+    """CLUB (Cheng et al., 2020) for M modalities at once: per modality m, MI(g; u) <= mean_i log q_m(u_i | g_i) -
+    mean_i log q_m(u_pi(i) | g_i), pi a random permutation, with q_m(u | g) = N(mu_m(g), diag exp(log_var_m(g))).
 
-    The variational network is deliberately not a registered submodule: the model's optimiser must not train it.
+    mu_m(g) = relu(g A_m + a_m) B_m + b_m and log_var_m(g) = tanh(relu(g C_m + c_m) D_m + d_m), hidden width k / 4:
+    two small MLPs per modality, as CLUB's code. The M modalities' networks are independent parameters stored
+    stacked ([M, ...]), so one step trains all of them; ``fit`` computes the gradient of the negative log-likelihood
+    by hand (no autograd graph: at 50 steps per batch the networks' training would otherwise dominate SAND's cost)
+    and takes one Adam step. The parameters are plain tensors that no model optimiser sees, and ``bound`` treats
+    them as constants: the model's gradients never reach them.
+
+    Args:
+        n_modalities: M.
+        dim: width k of each part.
+        lr: Adam's learning rate.
+        device: where the parameters live.
     """
 
-    def __init__(self, dim: int, lr: float, device: torch.device) -> None:
+    def __init__(self, n_modalities: int, dim: int, lr: float, device: torch.device) -> None:
         hidden = max(1, dim // 4)
-        self.mean = nn.Sequential(nn.Linear(dim, hidden), nn.ReLU(), nn.Linear(hidden, dim)).to(device)
-        self.log_var = nn.Sequential(nn.Linear(dim, hidden), nn.ReLU(), nn.Linear(hidden, dim), nn.Tanh()).to(device)
-        self.optimizer = torch.optim.Adam([*self.mean.parameters(), *self.log_var.parameters()], lr=lr)
+        self.hidden = hidden
+        # PyTorch's nn.Linear initialisation: weights and biases uniform in +-1 / sqrt(fan_in)
+        self.first = _uniform((n_modalities, dim, 2 * hidden), dim, device)  # [A_m | C_m]
+        self.first_bias = _uniform((n_modalities, 1, 2 * hidden), dim, device)  # [a_m | c_m]
+        self.mean_out = _uniform((n_modalities, hidden, dim), hidden, device)  # B_m
+        self.mean_bias = _uniform((n_modalities, 1, dim), hidden, device)  # b_m
+        self.var_out = _uniform((n_modalities, hidden, dim), hidden, device)  # D_m
+        self.var_bias = _uniform((n_modalities, 1, dim), hidden, device)  # d_m
+        self.parameters = [self.first, self.first_bias, self.mean_out, self.mean_bias, self.var_out, self.var_bias]
+        self.optimizer = torch.optim.Adam(self.parameters, lr=lr, fused=True)
 
     def fit(self, generic: torch.Tensor, unique: torch.Tensor) -> None:
-        """One maximum-likelihood step of q on detached pairs (rows of generic [N, k] and unique [N, k])."""
-        nll = -self.log_likelihood(generic.detach(), unique.detach()).mean()
-        self.optimizer.zero_grad(set_to_none=True)
-        nll.backward()
+        """One maximum-likelihood Adam step of every q_m on detached pairs: generic and unique [M, N, k]."""
+        generic, unique = generic.detach(), unique.detach()
+        pre, hidden, mean, log_var = self._forward(generic)
+        precision = torch.exp(-log_var)
+        residual = unique - mean
+        # the loss is 1/N sum_i sum_k ((u - mu)^2 exp(-log_var) + log_var) / 2 per modality
+        scale = 1.0 / generic.shape[1]
+        grad_mean = residual.mul(precision).mul_(-scale)
+        grad_var = (1.0 - residual.square_().mul_(precision)).mul_(0.5 * scale).mul_(1.0 - log_var.square())
+        mean_hidden, var_hidden = hidden[..., : self.hidden], hidden[..., self.hidden :]
+        grad_hidden = torch.cat(
+            [grad_mean.bmm(self.mean_out.transpose(1, 2)), grad_var.bmm(self.var_out.transpose(1, 2))], dim=-1
+        ).mul_(pre > 0)
+        grads = (
+            generic.transpose(1, 2).bmm(grad_hidden),
+            grad_hidden.sum(1, keepdim=True),
+            mean_hidden.transpose(1, 2).bmm(grad_mean),
+            grad_mean.sum(1, keepdim=True),
+            var_hidden.transpose(1, 2).bmm(grad_var),
+            grad_var.sum(1, keepdim=True),
+        )
+        for parameter, grad in zip(self.parameters, grads):
+            parameter.grad = grad
         self.optimizer.step()
 
     def bound(self, generic: torch.Tensor, unique: torch.Tensor) -> torch.Tensor:
-        """The MI upper bound for aligned rows [N, k], differentiable in both parts (q's own gradients are cleared
-        by its next ``fit``)."""
-        shuffled = unique[torch.randperm(len(unique), device=unique.device)]
-        mean, log_var = self.mean(generic), self.log_var(generic)
+        """The MI upper bound of every modality [M] for aligned rows [M, N, k], differentiable in both parts (one
+        permutation of the rows for all modalities)."""
+        shuffled = unique[:, torch.randperm(unique.shape[1], device=unique.device)]
+        _, _, mean, log_var = self._forward(generic)
         matched = _gaussian_log_likelihood(mean, log_var, unique)
-        return (matched - _gaussian_log_likelihood(mean, log_var, shuffled)).mean()
+        return (matched - _gaussian_log_likelihood(mean, log_var, shuffled)).mean(-1)
 
     def log_likelihood(self, generic: torch.Tensor, unique: torch.Tensor) -> torch.Tensor:
-        """log q(unique_i | generic_i) up to a constant, per row [N]."""
-        return _gaussian_log_likelihood(self.mean(generic), self.log_var(generic), unique)
+        """log q_m(unique_i | generic_i) up to a constant, [M, N] for parts [M, N, k]."""
+        _, _, mean, log_var = self._forward(generic)
+        return _gaussian_log_likelihood(mean, log_var, unique)
+
+    def _forward(self, generic: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """(first layer before relu [M, N, 2h], after relu, mu [M, N, k], log_var [M, N, k]) of generic [M, N, k]."""
+        pre = torch.baddbmm(self.first_bias, generic, self.first)
+        hidden = pre.clamp_min(0.0)
+        mean = torch.baddbmm(self.mean_bias, hidden[..., : self.hidden], self.mean_out)
+        log_var = torch.tanh(torch.baddbmm(self.var_bias, hidden[..., self.hidden :], self.var_out))
+        return pre, hidden, mean, log_var
+
+
+def _uniform(shape: tuple[int, ...], fan_in: int, device: torch.device) -> torch.Tensor:
+    bound = fan_in**-0.5
+    return torch.empty(shape, device=device).uniform_(-bound, bound)
 
 
 def _gaussian_log_likelihood(mean: torch.Tensor, log_var: torch.Tensor, value: torch.Tensor) -> torch.Tensor:

@@ -66,6 +66,10 @@ class _SideInfoNCE(AuxiliaryModule):
             ("users", representations.users, behaviour_users, batch.users),
             ("items", representations.items, behaviour_items, batch.positives),
         ):
-            terms[name] = info_nce(final[rows] - behaviour[rows], behaviour[rows], self.temperature)
+            terms[name] = info_nce(
+                final.index_select(0, rows) - behaviour.index_select(0, rows),
+                behaviour.index_select(0, rows),
+                self.temperature,
+            )
         self.last_terms = {name: term.item() for name, term in terms.items()}
         return self.weight * (terms["users"] + terms["items"])
