@@ -3,9 +3,8 @@
 Prints, in one process:
 
 1. the sparse product LightGCN repeats (R_hat [users x items] times a [items x 64] matrix, and its transpose) with
-   every kernel available here: SciPy CSR on one thread, ``SparseOperator`` (SciPy row blocks on every torch thread,
-   what the models use on the CPU), torch CSR (MKL on x86), torch COO, and a compiled Numba kernel when ``numba`` is
-   installed (on CUDA: ``SparseOperator`` and torch COO);
+   every kernel available here: torch CSR (MKL on x86; what ``SparseOperator`` runs), torch COO, SciPy CSR on one
+   thread, and a row-parallel CSR kernel compiled by Numba when ``numba`` is installed (on CUDA: torch CSR and COO);
 2. LightGCN's floor: the time of the sparse products one training epoch needs (per batch K layers x 2 products in
    the forward pass and the same in the backward) at the fastest kernel's speed, and the epoch as a ratio of it;
 3. every preset's seconds per training epoch (median of ``--epochs`` after one warm-up) as a ratio of LightGCN's;
@@ -38,6 +37,7 @@ from mmsearch.model.sparse import SparseOperator
 from mmsearch.registry import Registry
 from mmsearch.search.presets import load_presets
 from mmsearch.study.execute import build_model
+from mmsearch.train.allocator import keep_freed_memory
 from mmsearch.train.device import resolve_device
 from mmsearch.train.sampler import NegativeSampler
 from mmsearch.train.trainer import make_optimizer, score_all, train_epoch
@@ -64,15 +64,14 @@ def kernels(matrix: sp.csr_matrix, device: torch.device) -> dict[str, Callable[[
     """Kernel name -> ``dense [m, d] -> matrix @ dense`` for every candidate available on ``device``."""
     coo = matrix.tocoo()
     indices = torch.from_numpy(np.vstack([coo.row, coo.col]).astype(np.int64))
-    torch_coo = torch.sparse_coo_tensor(indices, torch.from_numpy(coo.data), matrix.shape).coalesce().to(device)
+    torch_coo = torch.sparse_coo_tensor(indices, torch.from_numpy(coo.data), matrix.shape, check_invariants=False)
+    torch_coo = torch_coo.coalesce().to(device)
     operator = SparseOperator(matrix, device)
-    found = {"SparseOperator": lambda dense: operator.apply(dense, transpose=False)}
+    found = {"torch CSR (MKL)": lambda dense: operator.apply(dense, transpose=False)}
     found["torch COO"] = lambda dense: torch.sparse.mm(torch_coo, dense)
     if device.type != "cpu":
         return found
-    torch_csr = torch_coo.to_sparse_csr()
     found["SciPy CSR, 1 thread"] = lambda dense: torch.from_numpy(matrix @ dense.numpy())
-    found["torch CSR"] = lambda dense: torch.sparse.mm(torch_csr, dense)
     numba_product = _numba_kernel()
     if numba_product is not None:
         indptr, cols, values = matrix.indptr.astype(np.int64), matrix.indices.astype(np.int64), matrix.data
@@ -94,7 +93,9 @@ def _numba_kernel() -> Callable | None:
         out = np.zeros((indptr.shape[0] - 1, dense.shape[1]), dtype=np.float32)
         for row in numba.prange(indptr.shape[0] - 1):
             for position in range(indptr[row], indptr[row + 1]):
-                out[row] += values[position] * dense[cols[position]]
+                column, value = cols[position], values[position]
+                for k in range(dense.shape[1]):
+                    out[row, k] += value * dense[column, k]
         return out
 
     return product
@@ -151,6 +152,7 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
     device = resolve_device(args.device)
+    keep_freed_memory()  # as training does
     dataset = load_dataset(args.data)
     cache = FeatureCache(Path(tempfile.mkdtemp(prefix="mmsearch-bench-")))
     print(f"{args.data}: {dataset.n_users} users x {dataset.n_items} items, {dataset.train.nnz} training pairs")

@@ -20,6 +20,7 @@ from mmsearch.model.objective import TrainingObjective
 from mmsearch.model.recommender import Recommender
 from mmsearch.search.spec import TrainConfig
 
+from .allocator import keep_freed_memory
 from .memory import MemoryCap
 from .sampler import NegativeSampler
 
@@ -86,12 +87,14 @@ def train_and_evaluate(
     those of the best-validation epoch. ``on_evaluation`` may raise (e.g. ``optuna.TrialPruned``) to stop early.
     ``memory_cap`` is checked after every batch and every evaluation. With ``keep_best_state`` a CPU copy of the
     model's learned state is taken at each new best (memory: one extra copy of the parameters); the learned fusion
-    view weights are always taken there.
+    view weights are always taken there. The process's allocator keeps freed memory for reuse from then on
+    (``keep_freed_memory``).
 
     Raises:
         NonFiniteLossError: a batch's loss became NaN or infinite.
         MemoryCapError: the trial used more memory than ``memory_cap`` allows.
     """
+    keep_freed_memory()
     torch.manual_seed(seed)
     sampler = NegativeSampler(dataset.train, config.negatives, seed, config.negative_pool)
     slices = dataset_slices(dataset)
