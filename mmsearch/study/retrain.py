@@ -43,6 +43,17 @@ class SeedRun:
             f"{split}_{metric}": getattr(self, split).metrics[metric] for split in SPLITS for metric in RETRAIN_METRICS
         }
 
+    def slice_metrics(self) -> dict[str, float]:
+        """``<split>_<slice>_<metric>`` -> value, for the slices of the splits that hold interactions
+        (``mmsearch.eval.slices``) and ``RETRAIN_METRICS``."""
+        return {
+            f"{split}_{name}_{metric}": piece.metrics[metric]
+            for split in SPLITS
+            for name, piece in getattr(self, split).slices.items()
+            if piece.interactions
+            for metric in RETRAIN_METRICS
+        }
+
 
 @dataclass(frozen=True)
 class Retraining:
@@ -55,16 +66,25 @@ class Retraining:
 
     def summary(self) -> dict[str, Any]:
         """JSON-compatible: ``seeds``, ``per_seed`` / ``mean`` / ``std`` keyed by ``<split>_<metric>`` (``std`` is
-        the sample standard deviation, None for a single seed) and ``vectors`` (the file's path).
+        the sample standard deviation, None for a single seed), ``slices`` (the same three keyed by
+        ``<split>_<slice>_<metric>`` for the slices that hold interactions) and ``vectors`` (the file's path).
         """
-        per_seed = {name: [run.metrics()[name] for run in self.runs] for name in self.runs[0].metrics()}
         return {
             "seeds": [run.seed for run in self.runs],
-            "per_seed": per_seed,
-            "mean": {name: statistics.fmean(values) for name, values in per_seed.items()},
-            "std": {name: statistics.stdev(values) if len(values) > 1 else None for name, values in per_seed.items()},
+            **_spread([run.metrics() for run in self.runs]),
+            "slices": _spread([run.slice_metrics() for run in self.runs]),
             "vectors": str(self.vectors),
         }
+
+
+def _spread(runs: list[dict[str, float]]) -> dict[str, dict[str, Any]]:
+    """``per_seed``, ``mean`` and ``std`` (None for one run) of every figure of ``runs`` (one dict per seed)."""
+    per_seed = {name: [run[name] for run in runs] for name in runs[0]}
+    return {
+        "per_seed": per_seed,
+        "mean": {name: statistics.fmean(values) for name, values in per_seed.items()},
+        "std": {name: statistics.stdev(values) if len(values) > 1 else None for name, values in per_seed.items()},
+    }
 
 
 def retrain_trial(
@@ -144,7 +164,8 @@ def retrain_summaries(study: optuna.Study) -> dict[int, dict[str, Any]]:
 
 
 def format_retraining(retraining: Retraining) -> str:
-    """Text table: one row per seed of validation and test Recall@20 and NDCG@20, then mean ± std."""
+    """Text table: one row per seed of validation and test Recall@20 and NDCG@20, then mean ± std; a line of the
+    test Recall@20 of every slice, mean ± std."""
     summary = retraining.summary()
     header = ["seed", *(name.replace("valid_", "val ").replace("_", " ") for name in summary["mean"])]
     rows = [[str(run.seed), *(f"{value:.4f}" for value in run.metrics().values())] for run in retraining.runs]
@@ -152,7 +173,10 @@ def format_retraining(retraining: Retraining) -> str:
     widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
     lines = ["  ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in [header, *rows]]
     title = f"trial {retraining.trial} ({retraining.label}) re-trained under {len(retraining.runs)} seed(s)"
-    return "\n".join([title, *lines, f"per-user vectors: {retraining.vectors}"])
+    slices = summary["slices"]
+    tested = [name for name in slices["mean"] if name.startswith("test_") and name.endswith("_recall@20")]
+    by_slice = ", ".join(f"{name[5:-10]} {_mean_std(slices['mean'][name], slices['std'][name])}" for name in tested)
+    return "\n".join([title, *lines, f"test recall@20 by slice: {by_slice}", f"per-user vectors: {retraining.vectors}"])
 
 
 def _mean_std(mean: float, std: float | None) -> str:

@@ -48,7 +48,14 @@ def test_retraining_reproduces_the_trial_under_its_seed_and_summarises_every_see
         assert vectors["test_recall@20"].shape == (3, len(vectors["test_users"]))
         means = vectors["test_recall@20"].mean(axis=1)
         np.testing.assert_allclose(means, summary["per_seed"]["test_recall@20"], rtol=1e-5)
+    slices = summary["slices"]
+    stored_slices = trial.user_attrs["slices"]["test"]
+    held = [name for name, figures in stored_slices.items() if figures["interactions"]]
+    assert held and {f"test_{name}_recall@20" for name in held} <= set(slices["mean"])
+    for name in held:
+        assert slices["per_seed"][f"test_{name}_recall@20"][0] == stored_slices[name]["recall@20"]
     lines = format_retraining(retraining).splitlines()
+    assert lines[6].startswith("test recall@20 by slice: ") and lines[6].count("±") == len(held)
     assert lines[1].split() == ["seed", "val", "recall@20", "val", "ndcg@20", "test", "recall@20", "test", "ndcg@20"]
     assert [line.split()[0] for line in lines[2:5]] == [str(seed), str(seed + 1), str(seed + 2)]
     assert lines[5].startswith("mean ± std") and lines[5].count("±") == 5
