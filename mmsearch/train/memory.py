@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import os
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 
 import torch
 
 from mmsearch.errors import MemoryCapError
+
+from .allocator import release_freed_memory
 
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
@@ -24,23 +23,6 @@ def resident_bytes() -> int:
             return int(statm.read().split()[1]) * _PAGE
     except OSError:
         return 0
-
-
-def _load_malloc_trim() -> Callable[[int], int] | None:
-    try:
-        return ctypes.CDLL(None).malloc_trim
-    except (AttributeError, OSError, TypeError):  # not glibc, or no C library to open
-        return None
-
-
-_MALLOC_TRIM = _load_malloc_trim()
-
-
-def release_freed_memory() -> None:
-    """Collect garbage and, under glibc, return the heap's free pages to the OS (``malloc_trim(0)``)."""
-    gc.collect()
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
 
 
 class PeakMemory:
