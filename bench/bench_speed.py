@@ -7,7 +7,8 @@ Prints, in one process:
    thread, and a row-parallel CSR kernel compiled by Numba when ``numba`` is installed (on CUDA: torch CSR and COO);
 2. LightGCN's floor: the time of the sparse products one training epoch needs (per batch K layers x 2 products in
    the forward pass and the same in the backward) at the fastest kernel's speed, and the epoch as a ratio of it;
-3. every preset's seconds per training epoch (median of ``--epochs`` after one warm-up) as a ratio of LightGCN's;
+3. each preset's seconds per training epoch (median of ``--epochs`` after one warm-up) as a ratio of LightGCN's,
+   for every registered preset unless ``--presets`` names some;
 4. one full validation evaluation (forward pass, scoring, masking, top-K, metrics, slices) as a ratio of its floor:
    one dense scoring pass over the same users plus top-K, on the same representations.
 
@@ -43,7 +44,6 @@ from mmsearch.train.sampler import NegativeSampler
 from mmsearch.train.trainer import make_optimizer, score_all, train_epoch
 
 DIM, K = 64, 20
-DEFAULT_PRESETS = ["lightgcn", "freedom", "mgcn", "sand", "dragon", "vbpr", "layergcn"]
 
 
 def median_seconds(run: Callable[[], object], device: torch.device, repeats: int) -> float:
@@ -147,7 +147,7 @@ def evaluation_ratio(dataset, device: torch.device, cache: FeatureCache, repeats
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True)
-    parser.add_argument("--presets", nargs="+", default=DEFAULT_PRESETS)
+    parser.add_argument("--presets", nargs="+", default=sorted(load_presets()), help="default: every preset")
     parser.add_argument("--epochs", type=int, default=3, help="timed epochs per preset, after one warm-up")
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
