@@ -36,7 +36,8 @@ def test_retrain_prints_seeds_and_mean_and_writes_the_per_user_vectors(study, ca
     lines = captured.out.splitlines()
     assert lines[0].startswith("trial 0 (") and lines[0].endswith("re-trained under 2 seed(s)")
     assert [line.split()[0] for line in lines[2:4]] == ["0", "1"] and lines[4].startswith("mean ± std")
-    assert lines[5] == f"per-user vectors: {runs / 'demo' / 'retrain-0.npz'}"
+    assert lines[5].startswith("test recall@20 by slice: ") and "tail_items " in lines[5] and "±" in lines[5]
+    assert lines[6] == f"per-user vectors: {runs / 'demo' / 'retrain-0.npz'}"
     assert "seed 0: valid recall@20" in captured.err and "seed 1: valid recall@20" in captured.err
     with np.load(runs / "demo" / "retrain-0.npz") as vectors:
         assert vectors["test_ndcg@20"].shape == (2, 120)
