@@ -66,10 +66,7 @@ class _SideInfoNCE(AuxiliaryModule):
             ("users", representations.users, behaviour_users, batch.users),
             ("items", representations.items, behaviour_items, batch.positives),
         ):
-            terms[name] = info_nce(
-                final.index_select(0, rows) - behaviour.index_select(0, rows),
-                behaviour.index_select(0, rows),
-                self.temperature,
-            )
+            behaviour_rows = behaviour.index_select(0, rows)
+            terms[name] = info_nce(final.index_select(0, rows) - behaviour_rows, behaviour_rows, self.temperature)
         self.last_terms = {name: term.item() for name, term in terms.items()}
         return self.weight * (terms["users"] + terms["items"])
