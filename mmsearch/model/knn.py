@@ -62,7 +62,18 @@ def knn_graph(
 def symmetric_normalize(graph: sp.spmatrix) -> sp.csr_matrix:
     """D^-1/2 G D^-1/2 with D the row sums of G (rows without edges stay zero)."""
     graph = sp.csr_matrix(graph, dtype=np.float32)
-    degree = np.asarray(graph.sum(axis=1)).ravel()
-    scale = np.zeros_like(degree)
-    scale[degree > 0] = degree[degree > 0] ** -0.5
+    scale = inverse_power(np.asarray(graph.sum(axis=1)).ravel(), 0.5)
     return (sp.diags(scale) @ graph @ sp.diags(scale)).tocsr()
+
+
+def row_normalize(graph: sp.spmatrix) -> sp.csr_matrix:
+    """D^-1 G with D the row sums of G: every row with edges averages its neighbours (rows without edges stay zero)."""
+    graph = sp.csr_matrix(graph, dtype=np.float32)
+    return (sp.diags(inverse_power(np.asarray(graph.sum(axis=1)).ravel(), 1.0)) @ graph).tocsr()
+
+
+def inverse_power(degree: np.ndarray, power: float) -> np.ndarray:
+    """degree ** -power as float32 where the degree is positive, 0 elsewhere."""
+    inverse = np.zeros(degree.shape, dtype=np.float32)
+    inverse[degree > 0] = degree[degree > 0] ** -power
+    return inverse

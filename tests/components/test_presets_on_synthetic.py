@@ -27,7 +27,8 @@ TRAIN = {
     "max_epochs": FixedParam(40),
     "patience": FixedParam(10),
 }
-# multimodal preset -> the ID-only preset whose encoder it extends
+# multimodal preset -> the ID-only preset whose encoder it extends (MMGCN extends none: its nonlinear per-modality
+# graph convolution has no ID-only preset, and it ranks below LightGCN here as in the literature's tables)
 EXTENDS = {
     "vbpr": "bpr_mf",
     "freedom": "lightgcn",

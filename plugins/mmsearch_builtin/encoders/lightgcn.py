@@ -9,6 +9,7 @@ from torch import nn
 from torch.nn import functional
 
 from mmsearch.components import BuildContext, Encoder
+from mmsearch.model.knn import inverse_power
 from mmsearch.model.sparse import SparseOperator
 from mmsearch.search.params import IntParam, Param
 
@@ -49,14 +50,8 @@ class LightGCNEncoder(Encoder):
 def normalized_interactions(train: sp.csr_matrix) -> sp.csr_matrix:
     """R_hat = D_u^-1/2 R D_i^-1/2, float32 CSR [n_users, n_items]; users or items without interactions stay zero."""
     interactions = sp.csr_matrix(train > 0, dtype=np.float32)
-    scale = [_inverse_sqrt(np.asarray(interactions.sum(axis=axis)).ravel()) for axis in (1, 0)]
+    scale = [inverse_power(np.asarray(interactions.sum(axis=axis)).ravel(), 0.5) for axis in (1, 0)]
     return (sp.diags(scale[0]) @ interactions @ sp.diags(scale[1])).tocsr()
-
-
-def _inverse_sqrt(degree: np.ndarray) -> np.ndarray:
-    inverse = np.zeros_like(degree, dtype=np.float32)
-    inverse[degree > 0] = degree[degree > 0] ** -0.5
-    return inverse
 
 
 def propagate(
