@@ -47,11 +47,13 @@ class AuxiliaryLoss(Component):
 
     ``needs_behaviour`` is True for a loss that reads ``Representations.behaviour`` and compares it with the final
     representations: it needs a timing that ``keeps_behaviour`` and a fusion that keeps the width, and a space draws
-    it only with those.
+    it only with those. ``needs_hyper_views`` is True for a loss that reads ``Representations.hyper_views``: a space
+    draws it only with a timing that ``gives_hyper_views``.
     """
 
     kind: ClassVar[str] = "auxiliary"
     needs_behaviour: ClassVar[bool] = False
+    needs_hyper_views: ClassVar[bool] = False
 
     @abstractmethod
     def build(self, ctx: BuildContext, views: Sequence[str]) -> AuxiliaryModule:

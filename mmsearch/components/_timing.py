@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import torch
@@ -25,11 +25,14 @@ class TimingOutput:
         items: final item representations [n_items, D].
         behaviour: the ID stream after its encoder and before fusion, (users [n_users, d], items [n_items, d]), from
             a timing that keeps it apart from the modal streams (``keeps_behaviour``); None otherwise.
+        hyper_views: modality -> its global (hypergraph) embeddings (users [n_users, d], items [n_items, d]), from a
+            timing that ``gives_hyper_views``; empty otherwise.
     """
 
     users: torch.Tensor
     items: torch.Tensor
     behaviour: tuple[torch.Tensor, torch.Tensor] | None = None
+    hyper_views: dict[str, tuple[torch.Tensor, torch.Tensor]] = field(default_factory=dict)
 
 
 class TimingModule(nn.Module, ABC):
@@ -47,11 +50,13 @@ class TimingModule(nn.Module, ABC):
 class FusionTiming(Component):
     """Contract: ``build`` returns a ``TimingModule`` for the given ordered view names (``id`` first).
 
-    ``keeps_behaviour`` is True for a timing whose output carries the encoded ID stream (``TimingOutput.behaviour``).
+    ``keeps_behaviour`` is True for a timing whose output carries the encoded ID stream (``TimingOutput.behaviour``),
+    ``gives_hyper_views`` for one whose output carries every modality's ``TimingOutput.hyper_views``.
     """
 
     kind: ClassVar[str] = "timing"
     keeps_behaviour: ClassVar[bool] = False
+    gives_hyper_views: ClassVar[bool] = False
 
     @classmethod
     def keeps_behaviour_with(cls, params: Mapping[str, Any]) -> bool:

@@ -17,12 +17,15 @@ class Representations:
         item_views: view name (``id`` or a modality) -> item representation of that view before fusion, [n_items, d].
         behaviour: the encoded ID stream (users [n_users, d], items [n_items, d]) where the timing keeps it apart
             (``TimingOutput.behaviour``), else None.
+        hyper_views: modality -> global (hypergraph) embeddings (users [n_users, d], items [n_items, d]) where the
+            timing gives them (``TimingOutput.hyper_views``), else empty.
     """
 
     users: torch.Tensor
     items: torch.Tensor
     item_views: dict[str, torch.Tensor] = field(default_factory=dict)
     behaviour: tuple[torch.Tensor, torch.Tensor] | None = None
+    hyper_views: dict[str, tuple[torch.Tensor, torch.Tensor]] = field(default_factory=dict)
 
     def score(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
         """Scores of aligned (user, item) pairs: LongTensors [B] -> float [B]."""

@@ -40,7 +40,7 @@ class Recommender(nn.Module):
         for modality in self.modalities:
             views[modality] = self.transforms[modality](getattr(self, f"features_{modality}"), ids)
         encoded = self.timing(views)
-        return Representations(encoded.users, encoded.items, views, encoded.behaviour)
+        return Representations(encoded.users, encoded.items, views, encoded.behaviour, encoded.hyper_views)
 
     @property
     def views(self) -> list[str]:

@@ -29,7 +29,8 @@ transform, timing and fusion (``MODAL_AXES``) are not suggested (the spec record
 nothing), nor are the auxiliary losses that need modal views (``needs_modalities``). An encoder that needs modal
 features cannot be trained without them: such a draw raises ``InactiveDraw`` (a pruned trial; nothing is trained). A
 loss that needs the behaviour stream (``needs_behaviour``) is drawn only with a timing that keeps it and a fusion that
-keeps the width.
+keeps the width; one that needs per-modality hypergraph embeddings (``needs_hyper_views``) only with a timing that
+gives them.
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ class SearchSpace:
         behaviour_support: ``auxiliary`` -> the listed losses that need the behaviour stream (``needs_behaviour``),
             ``fusion`` -> the listed fusions that keep the width.
         keeps_behaviour: listed timing -> whether it keeps the behaviour stream with given parameters.
+        hyper_support: ``auxiliary`` -> the listed losses that need hypergraph views (``needs_hyper_views``),
+            ``timing`` -> the listed timings that give them.
     """
 
     name: str
@@ -92,6 +95,7 @@ class SearchSpace:
     modal_only: Mapping[str, frozenset[str]] = field(default_factory=dict)
     behaviour_support: Mapping[str, frozenset[str]] = field(default_factory=dict)
     keeps_behaviour: Mapping[str, Callable[[Mapping[str, Any]], bool]] = field(default_factory=dict)
+    hyper_support: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def to_yaml_dict(self) -> dict[str, Any]:
         """The resolved space as plain YAML data (written next to the study)."""
@@ -168,6 +172,11 @@ class SearchSpace:
         timing = components["timing"]
         return self.keeps_behaviour[timing.name](timing.params) and components["fusion"].name in support["fusion"]
 
+    def _hyper_views_available(self, auxiliary: str, components: Mapping[str, ComponentSpec]) -> bool:
+        """False for a loss that needs hypergraph views drawn with a timing that does not give them."""
+        support = self.hyper_support
+        return auxiliary not in support.get("auxiliary", ()) or components["timing"].name in support["timing"]
+
     def unused_modalities(self, dataset: Dataset) -> list[str]:
         """Modalities of ``dataset`` that no extractor of this (resolved) space reads."""
         return sorted(set(dataset.modalities) - set(self.extractors))
@@ -198,7 +207,7 @@ class SearchSpace:
         for name, params in self.auxiliaries.items():
             if id_only and self.needs_modalities("auxiliary", name):
                 continue
-            if not self._behaviour_available(name, components):
+            if not (self._behaviour_available(name, components) and self._hyper_views_available(name, components)):
                 continue
             if params[USE].suggest(trial, f"auxiliary.{name}"):
                 chosen = {key: p.suggest(trial, f"auxiliary.{name}.{key}") for key, p in params.items() if key != USE}
@@ -285,6 +294,10 @@ def parse_space(raw: Any, registry: Registry, default_name: str = "space") -> Se
         },
         behaviour_support=_behaviour_support(registry, parsed_axes, auxiliaries),
         keeps_behaviour={name: registry.get("timing", name).keeps_behaviour_with for name in parsed_axes["timing"]},
+        hyper_support={
+            "auxiliary": frozenset(n for n in auxiliaries if registry.get("auxiliary", n).needs_hyper_views),
+            "timing": frozenset(n for n in parsed_axes["timing"] if registry.get("timing", n).gives_hyper_views),
+        },
     )
 
 

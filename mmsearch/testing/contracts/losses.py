@@ -23,8 +23,9 @@ def check_loss(component_class: type[Component], *, devices: Devices = None) -> 
 def check_auxiliary(component_class: type[Component], *, devices: Devices = None) -> None:
     """Auxiliary contract: ``build(ctx, views)`` returns an ``AuxiliaryModule`` mapping (representations, batch) to
     a scalar, with ``last_terms`` a dict of finite floats. The representations carry a behaviour stream (as from a
-    timing that keeps one) and item views. With the views ``id``, image, text the scalar depends on
-    the representations and trains every parameter; with ``id`` alone it need only be a finite scalar.
+    timing that keeps one), item views and every modality's hypergraph views (as from a timing that gives them).
+    With the views ``id``, image, text the scalar depends on the representations and trains every parameter; with
+    ``id`` alone it need only be a finite scalar.
     """
     check_modules("auxiliary", component_class, _auxiliary_probes, devices)
 
@@ -57,11 +58,16 @@ def _auxiliary_probes(ctx: BuildContext) -> dict[str, Probe]:
             leaves = {"users": draw(ctx.n_users, dim), "items": draw(ctx.n_items, dim)}
             leaves |= {f"item_views[{view}]": draw(ctx.n_items, dim) for view in views}
             leaves |= {"behaviour users": draw(ctx.n_users, dim), "behaviour items": draw(ctx.n_items, dim)}
+            modalities = [view for view in views if view != "id"]
+            for modality in modalities:
+                leaves[f"hyper_views[{modality}] users"] = draw(ctx.n_users, dim)
+                leaves[f"hyper_views[{modality}] items"] = draw(ctx.n_items, dim)
             representations = Representations(
                 leaves["users"],
                 leaves["items"],
                 {view: leaves[f"item_views[{view}]"] for view in views},
                 (leaves["behaviour users"], leaves["behaviour items"]),
+                {m: (leaves[f"hyper_views[{m}] users"], leaves[f"hyper_views[{m}] items"]) for m in modalities},
             )
             value = forward(module, representations, _batch(ctx))
             expect_shape("loss", value, ())

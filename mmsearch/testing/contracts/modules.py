@@ -33,7 +33,8 @@ def check_timing(component_class: type[Component], *, devices: Devices = None) -
     """Timing contract: ``build(ctx, views, encoder, fusion)`` returns a ``TimingModule`` that registers every module
     it builds from the encoder and fusion, maps item views {name: [n_items, d]} to a ``TimingOutput`` with users
     [n_users, D] and items [n_items, D] depending on every view (and, where ``keeps_behaviour``, the encoded ID stream
-    [n_users, d], [n_items, d]), and whose ``user_ego`` maps LongTensor [B] to [B, *].
+    [n_users, d], [n_items, d]; where ``gives_hyper_views``, every modal view's hypergraph users and items of the same
+    shapes), and whose ``user_ego`` maps LongTensor [B] to [B, *].
 
     Checked with reference partners (a scaling encoder, a weighted sum or concat fusion, each with a parameter) for
     the views ``id``, image, text and for ``id`` alone.
@@ -113,6 +114,16 @@ def _timing_probes(ctx: BuildContext) -> dict[str, Probe]:
                 expect(output.behaviour is not None, "keeps_behaviour is set but the output carries no behaviour")
                 expect_shape("behaviour users", output.behaviour[0], (ctx.n_users, ctx.embedding_dim))
                 expect_shape("behaviour items", output.behaviour[1], (ctx.n_items, ctx.embedding_dim))
+            if getattr(component, "gives_hyper_views", False):
+                modalities = sorted(view for view in views if view != "id")
+                expect(
+                    sorted(output.hyper_views) == modalities,
+                    f"gives_hyper_views is set but the output's hyper_views hold {sorted(output.hyper_views)}, "
+                    f"not the modal views {modalities}",
+                )
+                for modality, (hyper_users, hyper_items) in output.hyper_views.items():
+                    expect_shape(f"hyper_views[{modality}] users", hyper_users, (ctx.n_users, ctx.embedding_dim))
+                    expect_shape(f"hyper_views[{modality}] items", hyper_items, (ctx.n_items, ctx.embedding_dim))
             batch_users = torch.arange(BATCH, device=ctx.device) % ctx.n_users
             ego = stage("user_ego", lambda: module.user_ego(batch_users))
             got = tuple(ego.shape) if isinstance(ego, torch.Tensor) else type(ego).__name__

@@ -50,6 +50,18 @@ class _UnitInfoNCE(torch.autograd.Function):
         return grad_anchors, grad_positives, None
 
 
+def info_nce_over_table(
+    anchors: torch.Tensor, table: torch.Tensor, rows: torch.Tensor, temperature: float
+) -> torch.Tensor:
+    """InfoNCE of each anchor against every row of a table, its positive the table's row ``rows[i]``.
+
+    anchors [B, d], table [n, d], rows LongTensor [B] -> losses [B], loss_i = -log softmax_j(cos(a_i, t_j) / t) at
+    j = rows[i] (LGMRec's hypergraph contrast, whose negatives are all users or all items, not the batch's).
+    """
+    scores = cosine_scores(anchors, table, temperature)
+    return torch.logsumexp(scores, dim=1) - scores.gather(1, rows[:, None]).squeeze(1)
+
+
 def jensen_shannon(anchors: torch.Tensor, positives: torch.Tensor, temperature: float) -> torch.Tensor:
     """Jensen-Shannon contrastive loss (Deep InfoMax) with in-batch negatives; rows i of [B, d] inputs are a pair.
 

@@ -35,7 +35,8 @@ class LocalGlobalTiming(FusionTiming):
     - Output = Local + ``alpha`` Global where the fusion keeps the width; a fusion that widens the views gets the
       global embedding as one more block, [Local ; alpha Global].
 
-    Without modal views the output is Fusion(C).
+    Each modality's global embeddings of users and items are the output's ``hyper_views`` (LGMRec contrasts them
+    across the modalities: the ``hyper_infonce`` auxiliary). Without modal views the output is Fusion(C).
 
     Args:
         modal_layers: propagation layers of the modal embeddings.
@@ -47,6 +48,7 @@ class LocalGlobalTiming(FusionTiming):
 
     name = "local_global"
     keeps_behaviour = True
+    gives_hyper_views = True
 
     def __init__(
         self,
@@ -147,10 +149,10 @@ class _LocalGlobal(TimingModule):
         local = self.fusion([torch.cat(behaviour), *(self._modal(item_views[m]) for m in self.projections)])
         if not self.projections:
             return TimingOutput(local[:n_users], local[n_users:], behaviour=behaviour)
-        hyper = [torch.cat(self._hyper(item_views[m], self.projections[m], behaviour[1])) for m in self.projections]
-        world = functional.normalize(sum(hyper), dim=-1)
+        hyper_views = {m: self._hyper(item_views[m], self.projections[m], behaviour[1]) for m in self.projections}
+        world = functional.normalize(sum(torch.cat(pair) for pair in hyper_views.values()), dim=-1)
         fused = torch.cat([local, self.alpha * world], dim=-1) if self.widens else local + self.alpha * world
-        return TimingOutput(fused[:n_users], fused[n_users:], behaviour=behaviour)
+        return TimingOutput(fused[:n_users], fused[n_users:], behaviour=behaviour, hyper_views=hyper_views)
 
     def _modal(self, items: torch.Tensor) -> torch.Tensor:
         """L_m [n_users + n_items, d] from the item view h_m [n_items, d]."""
