@@ -38,6 +38,7 @@ EXTENDS = {
     "sand_freedom": "lightgcn",
     "sand_mgcn": "lightgcn",
     "dragon": "lightgcn",
+    "smore": "lightgcn",
 }
 
 

@@ -51,7 +51,7 @@ class TwoStreamTiming(FusionTiming):
         user_embedding = nn.Embedding(ctx.n_users, ctx.embedding_dim)
         nn.init.xavier_uniform_(user_embedding.weight)
         graphs = {
-            view: SparseOperator(symmetric_normalize(self._neighbours(ctx, view)), ctx.device)
+            view: SparseOperator(modal_graph(ctx, view, self.k, self.self_loops, self.weighted), ctx.device)
             for view in views
             if view != "id"
         }
@@ -64,8 +64,17 @@ class TwoStreamTiming(FusionTiming):
             item_layers=self.item_layers,
         ).to(ctx.device)
 
-    def _neighbours(self, ctx: BuildContext, modality: str) -> sp.csr_matrix:
-        return knn_graph(ctx.item_features[modality], self.k, self_loops=self.self_loops, weighted=self.weighted)
+
+def modal_graph(ctx: BuildContext, modality: str, k: int, self_loops: bool, weighted: bool) -> sp.csr_matrix:
+    """D^-1/2 G D^-1/2 of the kNN graph G of one modality's extracted features (see ``TwoStreamTiming``)."""
+    return symmetric_normalize(knn_graph(ctx.item_features[modality], k, self_loops=self_loops, weighted=weighted))
+
+
+def graph_stream(items: torch.Tensor, graph: SparseOperator, interactions: SparseOperator, layers: int) -> torch.Tensor:
+    """[users; items] [n_users + n_items, d] of one modal stream: items S^L h, users R_hat (S^L h)."""
+    for _ in range(layers):
+        items = graph @ items
+    return torch.cat([interactions @ items, items])
 
 
 class _TwoStream(TimingModule):
@@ -90,10 +99,7 @@ class _TwoStream(TimingModule):
         behaviour = self.encoder(self.user_embedding.weight, item_views["id"])
         streams = [torch.cat(behaviour)]
         for view, graph in self.item_graphs.items():
-            items = item_views[view]
-            for _ in range(self.item_layers):
-                items = graph @ items
-            streams.append(torch.cat([self.interactions @ items, items]))
+            streams.append(graph_stream(item_views[view], graph, self.interactions, self.item_layers))
         fused = self.fusion(streams)
         n_users = behaviour[0].shape[0]
         return TimingOutput(fused[:n_users], fused[n_users:], behaviour=behaviour)

@@ -43,9 +43,20 @@ class _Purifier(nn.Module):
     def __init__(self, projection: FeatureProjection, dim: int) -> None:
         super().__init__()
         self.projection = projection
-        self.gate = nn.Linear(dim, dim)
-        nn.init.xavier_uniform_(self.gate.weight)
-        nn.init.zeros_(self.gate.bias)
+        self.gate = IDGate(dim)
 
     def forward(self, features: torch.Tensor, item_ids: torch.Tensor) -> torch.Tensor:
-        return item_ids * torch.sigmoid(self.gate(self.projection(features)))
+        return self.gate(self.projection(features), item_ids)
+
+
+class IDGate(nn.Linear):
+    """(signal [n, dim], item_ids [n, dim]) -> item_ids * sigmoid(W signal + b): a modal signal gates the item ID
+    embedding (MGCN's and SMORE's purifier); W [dim, dim] Xavier-uniform, b zero."""
+
+    def __init__(self, dim: int) -> None:
+        super().__init__(dim, dim)
+        nn.init.xavier_uniform_(self.weight)
+        nn.init.zeros_(self.bias)
+
+    def forward(self, signal: torch.Tensor, item_ids: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
+        return item_ids * torch.sigmoid(super().forward(signal))
