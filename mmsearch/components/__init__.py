@@ -6,7 +6,7 @@ from ._encoder import Encoder
 from ._epoch import EpochResampled
 from ._extractor import ExtractedFeatures, Extractor
 from ._fusion import Fusion, WeightedFusionModule
-from ._loss import Loss
+from ._loss import Loss, RepresentationLoss
 from ._timing import FusionTiming, TimingModule, TimingOutput
 from ._transform import Transform
 from .context import BuildContext
@@ -24,6 +24,7 @@ __all__ = [
     "Fusion",
     "FusionTiming",
     "Loss",
+    "RepresentationLoss",
     "Representations",
     "TimingModule",
     "TimingOutput",

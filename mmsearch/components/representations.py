@@ -19,6 +19,8 @@ class Representations:
             (``TimingOutput.behaviour``), else None.
         hyper_views: modality -> global (hypergraph) embeddings (users [n_users, d], items [n_items, d]) where the
             timing gives them (``TimingOutput.hyper_views``), else empty.
+        source: where the loss has a scoring head (``Loss.head``), the final (users, items) before it; else None.
+        head_views: modality -> the head applied to that modal item view [n_items, D] (with a head), else empty.
     """
 
     users: torch.Tensor
@@ -26,6 +28,8 @@ class Representations:
     item_views: dict[str, torch.Tensor] = field(default_factory=dict)
     behaviour: tuple[torch.Tensor, torch.Tensor] | None = None
     hyper_views: dict[str, tuple[torch.Tensor, torch.Tensor]] = field(default_factory=dict)
+    source: tuple[torch.Tensor, torch.Tensor] | None = None
+    head_views: dict[str, torch.Tensor] = field(default_factory=dict)
 
     def score(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
         """Scores of aligned (user, item) pairs: LongTensors [B] -> float [B]."""

@@ -46,12 +46,12 @@ def build_recommender(
         instantiate(registry, "fusion", spec.fusion),
     )
     modal = {modality: torch.from_numpy(f.values).to(ctx.device) for modality, f in features.items()}
-    model = Recommender(item_embedding, modal, transforms, timing).to(ctx.device)
+    loss = instantiate(registry, "loss", spec.loss)
+    model = Recommender(item_embedding, modal, transforms, timing, loss.head(ctx)).to(ctx.device)
     auxiliaries = nn.ModuleDict(
         {
             name: instantiate(registry, "auxiliary", choice).build(ctx, model.views)
             for name, choice in sorted(spec.auxiliaries.items())
         }
     )
-    primary = instantiate(registry, "loss", spec.loss).build(ctx)
-    return model, TrainingObjective(primary, auxiliaries).to(ctx.device)
+    return model, TrainingObjective(loss.build(ctx), auxiliaries).to(ctx.device)

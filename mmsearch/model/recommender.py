@@ -16,6 +16,7 @@ class Recommender(nn.Module):
         modal_features: modality -> float32 [n_items, in_dim] (kept as buffers, not trained).
         transforms: modality -> module mapping (features, item ID embedding) to [n_items, d].
         timing: composes encoder and fusion and owns the user embeddings.
+        head: the loss's scoring head (``Loss.head``), applied to the final users and items, or None.
     """
 
     def __init__(
@@ -24,6 +25,7 @@ class Recommender(nn.Module):
         modal_features: dict[str, torch.Tensor],
         transforms: nn.ModuleDict,
         timing: TimingModule,
+        head: nn.Module | None = None,
     ) -> None:
         super().__init__()
         self.item_embedding = item_embedding
@@ -32,6 +34,7 @@ class Recommender(nn.Module):
             self.register_buffer(f"features_{modality}", modal_features[modality])
         self.transforms = transforms
         self.timing = timing
+        self.head = head
 
     def forward(self) -> Representations:
         """Full representations of all users and items (one graph propagation)."""
@@ -40,7 +43,17 @@ class Recommender(nn.Module):
         for modality in self.modalities:
             views[modality] = self.transforms[modality](getattr(self, f"features_{modality}"), ids)
         encoded = self.timing(views)
-        return Representations(encoded.users, encoded.items, views, encoded.behaviour, encoded.hyper_views)
+        if self.head is None:
+            return Representations(encoded.users, encoded.items, views, encoded.behaviour, encoded.hyper_views)
+        return Representations(
+            self.head(encoded.users),
+            self.head(encoded.items),
+            views,
+            encoded.behaviour,
+            encoded.hyper_views,
+            source=(encoded.users, encoded.items),
+            head_views={modality: self.head(views[modality]) for modality in self.modalities},
+        )
 
     @property
     def views(self) -> list[str]:

@@ -30,7 +30,8 @@ nothing), nor are the auxiliary losses that need modal views (``needs_modalities
 features cannot be trained without them: such a draw raises ``InactiveDraw`` (a pruned trial; nothing is trained). A
 loss that needs the behaviour stream (``needs_behaviour``) is drawn only with a timing that keeps it and a fusion that
 keeps the width; one that needs per-modality hypergraph embeddings (``needs_hyper_views``) only with a timing that
-gives them.
+gives them. A loss that needs final representations of the embedding width (``needs_embedding_width``) drawn with a
+fusion that widens them raises ``InactiveDraw``.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ class SearchSpace:
         keeps_behaviour: listed timing -> whether it keeps the behaviour stream with given parameters.
         hyper_support: ``auxiliary`` -> the listed losses that need hypergraph views (``needs_hyper_views``),
             ``timing`` -> the listed timings that give them.
+        width_losses: the listed primary losses that need the embedding width (``needs_embedding_width``).
     """
 
     name: str
@@ -96,6 +98,7 @@ class SearchSpace:
     behaviour_support: Mapping[str, frozenset[str]] = field(default_factory=dict)
     keeps_behaviour: Mapping[str, Callable[[Mapping[str, Any]], bool]] = field(default_factory=dict)
     hyper_support: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    width_losses: frozenset[str] = frozenset()
 
     def to_yaml_dict(self) -> dict[str, Any]:
         """The resolved space as plain YAML data (written next to the study)."""
@@ -185,7 +188,8 @@ class SearchSpace:
         """Draw a ``TrialSpec`` through Optuna's define-by-run API (call ``for_dataset`` first).
 
         Raises:
-            InactiveDraw: an ID-only draw with an encoder that needs modal features.
+            InactiveDraw: an ID-only draw with an encoder that needs modal features, or a loss that needs the
+                embedding width with a fusion that widens the views.
         """
         extractors = {}
         for modality, options in self.extractors.items():
@@ -202,6 +206,9 @@ class SearchSpace:
         encoder = components["encoder"].name
         if id_only and self.needs_modalities("encoder", encoder):
             raise InactiveDraw(f"encoder '{encoder}' needs modal features and the trial drew no modality")
+        loss, fusion = components["loss"].name, components["fusion"].name
+        if not id_only and loss in self.width_losses and fusion not in self.behaviour_support.get("fusion", ()):
+            raise InactiveDraw(f"loss '{loss}' needs the embedding width and fusion '{fusion}' widens the views")
         train = {key: param.suggest(trial, f"train.{key}") for key, param in self.train.items()}
         auxiliaries = {}
         for name, params in self.auxiliaries.items():
@@ -298,6 +305,7 @@ def parse_space(raw: Any, registry: Registry, default_name: str = "space") -> Se
             "auxiliary": frozenset(n for n in auxiliaries if registry.get("auxiliary", n).needs_hyper_views),
             "timing": frozenset(n for n in parsed_axes["timing"] if registry.get("timing", n).gives_hyper_views),
         },
+        width_losses=frozenset(n for n in parsed_axes["loss"] if registry.get("loss", n).needs_embedding_width),
     )
 
 

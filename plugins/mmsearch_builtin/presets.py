@@ -76,6 +76,30 @@ VBPR = Preset(
     train={"reg_weight": 1e-2, "reg_modal_views": True},
 )
 
+BM3 = Preset(
+    name="bm3",
+    description=(
+        "BM3 (Zhou et al., WWW 2023), as its released code (MMRec): LightGCN (1 layer, mean of layers 0..1) over the "
+        "ID embeddings, items plus their ID embedding once more; scores from the ID stream through the predictor P "
+        "(Linear 64 -> 64): (P u) . (P i); per modality the projection Linear(f_m) (the features trained from their "
+        "raw values) enters the loss only; negative-free loss: 1 - cos(P u, sg drop(i)) + 1 - cos(P i, sg drop(u)) "
+        "+ 2.0 x sum over modalities of [1 - cos(P h_m, sg drop(i)) + 1 - cos(P h_m, sg drop(h_m))], batch means, "
+        "dropout 0.3 on the targets, + 0.1 x (||U|| + ||I||) / n_items over the whole user and item matrices; no "
+        "other L2; Adam at lr 1e-3. Differs: the released configuration searches the layers in {1, 2}, the dropout "
+        "in {0.3, 0.5} and the norm weight in {0.1, 0.01} per dataset (the preset is one point: 1, 0.3, 0.1); "
+        "targets are dropped out row by row after gathering the batch (the code drops out the whole matrices, the "
+        "same distribution per row); the projections are Xavier-uniform with zero bias (the code: Xavier-normal "
+        "weights, PyTorch's default bias)."
+    ),
+    transform=C("linear", {"tune_features": True}),
+    encoder=C("lightgcn", {"n_layers": 1, "item_residual": True}),
+    timing=C("early"),
+    fusion=C("id_view"),
+    loss=C("bootstrap", {"dropout": 0.3, "cl_weight": 2.0, "norm_weight": 0.1}),
+    extractor=C("provided", {"standardize": False}),
+    train={"lr": 1e-3, "reg_weight": 0.0},
+)
+
 FREEDOM = Preset(
     name="freedom",
     description=(

@@ -30,7 +30,8 @@ TRAIN = {
 # multimodal preset -> the ID-only preset whose encoder it extends. MMGCN extends none: its nonlinear per-modality
 # graph convolution has no ID-only preset, and it ranks below LightGCN here as in the literature's tables. LGMRec
 # extends LightGCN but is left out: at its released contrast weight (1e-4 on InfoNCE terms summed over the batch) it
-# ranks below LightGCN at this budget, and above it without that term (see the local_global timing's own test).
+# ranks below LightGCN at this budget, and above it without that term (see the local_global timing's own test). BM3
+# (negative-free) extends LightGCN but learns more slowly than this budget allows.
 EXTENDS = {
     "vbpr": "bpr_mf",
     "freedom": "lightgcn",

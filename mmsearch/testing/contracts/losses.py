@@ -6,7 +6,14 @@ import numpy as np
 import torch
 from torch import nn
 
-from mmsearch.components import AuxiliaryModule, BuildContext, Component, Representations, TrainingBatch
+from mmsearch.components import (
+    AuxiliaryModule,
+    BuildContext,
+    Component,
+    RepresentationLoss,
+    Representations,
+    TrainingBatch,
+)
 
 from ._context import Devices
 from ._errors import expect
@@ -15,7 +22,9 @@ from ._probes import BATCH, Draw, Outcome, Probe, build, check_modules, expect_s
 
 def check_loss(component_class: type[Component], *, devices: Devices = None) -> None:
     """Loss contract: ``build(ctx)`` maps (pos_scores [B], neg_scores [B]) to a scalar that depends on both and
-    falls when positive scores rise and negative scores fall (on random scores).
+    falls when positive scores rise and negative scores fall (on random scores); or it is a ``RepresentationLoss``
+    mapping (representations, batch) to a scalar that depends on the representations (with the head's ``source``
+    and ``head_views`` where ``head`` gives one, which must keep the width).
     """
     check_modules("loss", component_class, _loss_probes, devices)
 
@@ -33,6 +42,8 @@ def check_auxiliary(component_class: type[Component], *, devices: Devices = None
 def _loss_probes(ctx: BuildContext) -> dict[str, Probe]:
     def probe(component: Component, ctx: BuildContext) -> tuple[nn.Module, Outcome]:
         module = build(lambda: component.build(ctx), ctx)
+        if isinstance(module, RepresentationLoss):
+            return _representation_probe(component, module, ctx)
         draw = Draw(ctx)
         pos, neg = draw(2 * BATCH), draw(2 * BATCH)
         value = forward(module, pos, neg)
@@ -47,6 +58,32 @@ def _loss_probes(ctx: BuildContext) -> dict[str, Probe]:
         return module, Outcome({"loss": value}, inputs={"pos_scores": pos, "neg_scores": neg})
 
     return {f"{2 * BATCH} random score pairs": probe}
+
+
+def _representation_probe(
+    component: Component, module: RepresentationLoss, ctx: BuildContext
+) -> tuple[nn.Module, Outcome]:
+    """A negative-free loss on random representations of the views id, image, text, through its head if any."""
+    draw = Draw(ctx)
+    dim = ctx.embedding_dim
+    leaves = {"users": draw(ctx.n_users, dim), "items": draw(ctx.n_items, dim)}
+    views = {"id": draw(ctx.n_items, dim)} | {m: draw(ctx.n_items, dim) for m in sorted(ctx.modality_dims)}
+    leaves |= {f"item_views[{view}]": value for view, value in views.items()}
+    head = component.head(ctx)
+    if head is None:
+        representations = Representations(leaves["users"], leaves["items"], views)
+    else:
+        heads = [forward(head, leaves[side]) for side in ("users", "items")]
+        expect_shape("head of the users", heads[0], (ctx.n_users, dim))
+        representations = Representations(
+            *heads,
+            views,
+            source=(leaves["users"], leaves["items"]),
+            head_views={m: head(views[m]) for m in views if m != "id"},
+        )
+    value = forward(module, representations, _batch(ctx))
+    expect_shape("loss", value, ())
+    return module, Outcome({"loss": value}, any_inputs=leaves)
 
 
 def _auxiliary_probes(ctx: BuildContext) -> dict[str, Probe]:

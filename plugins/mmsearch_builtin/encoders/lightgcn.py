@@ -23,20 +23,25 @@ class LightGCNEncoder(Encoder):
     linear operator P = c (I + A_hat + ... + A_hat^K), c = 1 / (K + 1) for the mean (LightGCN) or 1 for the sum
     (DRAGON's and SAND's GCN), which is symmetric: its backward is P applied to the gradients, so one autograd node
     runs K sparse products each way, with no stored intermediate layers. With ``normalize_inputs`` every user and
-    item row is scaled to unit length before propagation (DRAGON, SAND).
+    item row is scaled to unit length before propagation (DRAGON, SAND). With ``item_residual`` the items' input is
+    added once more to their output (BM3's items: the propagated mean plus the item ID embedding); users are unchanged.
 
     Args:
         n_layers: number of propagation layers K.
         combine: ``mean`` or ``sum`` of the layer outputs.
         normalize_inputs: scale the input rows to unit length first.
+        item_residual: add the input items to the output items.
     """
 
     name = "lightgcn"
 
-    def __init__(self, *, n_layers: int = 2, combine: str = "mean", normalize_inputs: bool = False) -> None:
+    def __init__(
+        self, *, n_layers: int = 2, combine: str = "mean", normalize_inputs: bool = False, item_residual: bool = False
+    ) -> None:
         self.n_layers = n_layers
         self.combine = combine
         self.normalize_inputs = normalize_inputs
+        self.item_residual = item_residual
 
     @classmethod
     def search_space(cls) -> dict[str, Param]:
@@ -44,7 +49,8 @@ class LightGCNEncoder(Encoder):
 
     def build(self, ctx: BuildContext, dim: int) -> nn.Module:
         interactions = SparseOperator(normalized_interactions(ctx.train), ctx.device)
-        return LightGCNPropagation(interactions, self.n_layers, self.combine, self.normalize_inputs)
+        propagation = LightGCNPropagation(interactions, self.n_layers, self.combine, self.normalize_inputs)
+        return _ItemResidual(propagation) if self.item_residual else propagation
 
 
 def normalized_interactions(train: sp.csr_matrix) -> sp.csr_matrix:
@@ -109,3 +115,15 @@ class LightGCNPropagation(nn.Module):
             users, items = functional.normalize(users, dim=-1), functional.normalize(items, dim=-1)
         scale = 1.0 / (self.n_layers + 1) if self.combine == "mean" else 1.0
         return _Propagation.apply(users, items, self.interactions, self.n_layers, scale)
+
+
+class _ItemResidual(nn.Module):
+    """(users, items) -> (users', items' + items) around a propagation."""
+
+    def __init__(self, propagation: LightGCNPropagation) -> None:
+        super().__init__()
+        self.propagation = propagation
+
+    def forward(self, users: torch.Tensor, items: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        out_users, out_items = self.propagation(users, items)
+        return out_users, out_items + items
