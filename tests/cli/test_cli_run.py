@@ -84,7 +84,7 @@ def test_invalid_space_is_refused_before_training(tmp_path, capsys):
         yaml.safe_dump(
             {
                 "axes": {
-                    "encoder": {"gcn": {}},
+                    "encoder": {"transformer": {}},
                     "transform": {"linear": {}},
                     "timing": {"early": {}},
                     "fusion": {"sum": {}},
@@ -94,7 +94,7 @@ def test_invalid_space_is_refused_before_training(tmp_path, capsys):
         )
     )
     code, _, err = run(["run", "--space", str(space), "--run-dir", str(tmp_path)], capsys)
-    assert code == 2 and f"unknown encoder 'gcn'; available: {', '.join(Registry().names('encoder'))}" in err
+    assert code == 2 and f"unknown encoder 'transformer'; available: {', '.join(Registry().names('encoder'))}" in err
     assert not (tmp_path / "synth-bad").exists()
 
 

@@ -54,7 +54,7 @@ def test_show_prints_the_description_and_the_model_with_every_parameter(capsys):
     assert model["extractor"] is None and model["auxiliaries"] == [] and model["train"] == {}
     assert model["encoder"] == {
         "name": "lightgcn",
-        "params": {"n_layers": 2, "combine": "mean", "normalize_inputs": False},
+        "params": {"n_layers": 2, "combine": "mean", "normalize_inputs": False, "item_residual": False},
     }
     code, out, _ = run(["presets", "show", "sand_vbpr"], capsys)
     model = yaml.safe_load(out.split(MODEL_HEADING, 1)[1])
@@ -70,7 +70,7 @@ def test_show_resolves_a_third_party_preset_against_third_party_plugins(third_pa
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("sandd", "unknown preset 'sandd'; did you mean sand? available: bpr_mf,"), ("ncf", "unknown preset 'ncf';")],
+    [("sandd", "unknown preset 'sandd'; did you mean sand? available: bm3, bpr_mf,"), ("ncf", "unknown preset 'ncf';")],
 )
 def test_an_unknown_preset_is_one_line_with_close_names(name, message, capsys):
     code, out, err = run(["presets", "show", name], capsys)
