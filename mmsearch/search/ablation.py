@@ -65,12 +65,16 @@ class AblationAxis:
 
         A modal axis (transform, timing, fusion, or a loss that needs modal views) does nothing in an ID-only spec; a
         parameter acts only where its plugin is used; a variant that leaves a modal encoder without any modality is
-        not trainable.
+        not trainable, nor is one whose losses cannot act with its timing and fusion (``SearchSpace.compatible``:
+        e.g. MGCN's ``side_infonce`` under a timing without a behaviour stream).
         """
         if self.kind == "train":
             return True
         if self.kind == "param":
             return _component_at(spec, self.slot) is not None and _component_at(spec, self.slot).name == self.plugin
+        if self.slot in ("timing", "fusion", "loss") or self.kind == "auxiliary":
+            if not all(space.compatible(self._sketch(spec, space, value)) for value in self.values):
+                return False
         if self.slot in MODAL_AXES or (self.kind == "auxiliary" and space.needs_modalities("auxiliary", self.plugin)):
             return not spec.id_only
         if self.slot.startswith("extractor."):
@@ -114,6 +118,16 @@ class AblationAxis:
             component = ComponentSpec(OFF) if value == OFF else _defaults(space, self.slot, value, registry)
             changed = _with_component(spec, self.slot, component)
         return replace(changed, seed=seed)
+
+    def _sketch(self, spec: TrialSpec, space: SearchSpace, value: Any) -> TrialSpec:
+        """``spec`` with this component or auxiliary axis at ``value``, the component's parameters those the space
+        fixes (enough to judge compatibility; ``variant`` builds the trained spec)."""
+        if self.kind == "auxiliary":
+            auxiliaries = {k: v for k, v in spec.auxiliaries.items() if k != self.plugin}
+            return replace(spec, auxiliaries=auxiliaries | ({self.plugin: ComponentSpec(self.plugin)} if value else {}))
+        _, options = _slot_options(space, self.slot)
+        fixed = {key: p.value for key, p in options[value].items() if isinstance(p, FixedParam)}
+        return _with_component(spec, self.slot, ComponentSpec(value, fixed))
 
     def _value_in(self, spec: TrialSpec) -> Any:
         if self.kind == "train":

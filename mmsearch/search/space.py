@@ -180,6 +180,21 @@ class SearchSpace:
         support = self.hyper_support
         return auxiliary not in support.get("auxiliary", ()) or components["timing"].name in support["timing"]
 
+    def _width_available(self, loss: str, fusion: str) -> bool:
+        """False for a primary loss that needs the embedding width drawn with a fusion that widens the views."""
+        return loss not in self.width_losses or fusion in self.behaviour_support.get("fusion", ())
+
+    def compatible(self, spec: TrialSpec) -> bool:
+        """Whether ``spec``'s primary and auxiliary losses can act with its timing and fusion, by the rules ``suggest``
+        draws under (the timing and fusion must be options of this space)."""
+        if spec.id_only:
+            return True
+        components = {"timing": spec.timing, "fusion": spec.fusion}
+        return self._width_available(spec.loss.name, spec.fusion.name) and all(
+            self._behaviour_available(name, components) and self._hyper_views_available(name, components)
+            for name in spec.auxiliaries
+        )
+
     def unused_modalities(self, dataset: Dataset) -> list[str]:
         """Modalities of ``dataset`` that no extractor of this (resolved) space reads."""
         return sorted(set(dataset.modalities) - set(self.extractors))
@@ -207,7 +222,7 @@ class SearchSpace:
         if id_only and self.needs_modalities("encoder", encoder):
             raise InactiveDraw(f"encoder '{encoder}' needs modal features and the trial drew no modality")
         loss, fusion = components["loss"].name, components["fusion"].name
-        if not id_only and loss in self.width_losses and fusion not in self.behaviour_support.get("fusion", ()):
+        if not id_only and not self._width_available(loss, fusion):
             raise InactiveDraw(f"loss '{loss}' needs the embedding width and fusion '{fusion}' widens the views")
         train = {key: param.suggest(trial, f"train.{key}") for key, param in self.train.items()}
         auxiliaries = {}

@@ -100,3 +100,21 @@ def test_parameter_and_training_axes_take_values_from_the_range_or_the_command()
 def test_bad_axes_are_one_line_errors(name, values, message):
     with pytest.raises(SpaceError, match=message):
         parse_axis(name, SPACE, values)
+
+
+def test_an_axis_whose_variants_leave_a_loss_without_what_it_reads_does_not_apply():
+    raw = tiny_space(fusions=("sum", "concat"))
+    raw["axes"]["timing"] = {"early": {}, "two_stream": {}}
+    raw["axes"]["auxiliary"] = {"side_infonce": {}}
+    space = parse_space(raw, REGISTRY).for_dataset(DATA, REGISTRY)
+    mgcn_like = anchor(timing=ComponentSpec("two_stream"), fusion=ComponentSpec("sum"))
+    mgcn_like = TrialSpec(**{**mgcn_like.__dict__, "auxiliaries": {"side_infonce": ComponentSpec("side_infonce")}})
+    # early keeps no behaviour stream and concat widens the views: side_infonce could not act in those variants
+    assert not parse_axis("timing", space).applies(mgcn_like, space)
+    assert not parse_axis("fusion", space).applies(mgcn_like, space)
+    raw["axes"]["timing"] = {"late": {}, "two_stream": {}}  # late keeps the ID view's stream by default
+    behaviour_space = parse_space(raw, REGISTRY).for_dataset(DATA, REGISTRY)
+    assert parse_axis("timing", behaviour_space).applies(mgcn_like, behaviour_space)
+    assert parse_axis("auxiliary.side_infonce", space).applies(mgcn_like, space)
+    early = anchor(timing=ComponentSpec("early"), fusion=ComponentSpec("sum"))
+    assert not parse_axis("auxiliary.side_infonce", space).applies(early, space)
