@@ -1,32 +1,15 @@
 """The named models differ in the expected direction on the synthetic data, whose modalities carry planted signal:
 each multimodal preset beats the ID-only model it extends (compared on validation Recall@20, as selection is).
 
-Every preset trains at the same learning rate (``LR``, in place of a preset's own), so that the short budget here
-suffices for all of them and the comparison isolates the models.
+Every preset trains at the same learning rate (``synthetic_presets.LR``, in place of a preset's own), so that the short
+budget here suffices for all of them and the comparison isolates the models (``bench/bench_synthetic_presets.py``
+prints the same figures for any presets).
 """
 
-import dataclasses
-from pathlib import Path
-
 import pytest
-import torch
 
-from mmsearch.data.synth import synthetic_dataset
-from mmsearch.model import FeatureCache
-from mmsearch.registry import Registry
-from mmsearch.search.params import FixedParam
-from mmsearch.search.presets import load_presets
-from mmsearch.study.execute import execute_spec
+from mmsearch.testing.synthetic_presets import synthetic_valid_recall
 
-PRESETS = load_presets()
-LR = 5e-3
-TRAIN = {
-    "embedding_dim": FixedParam(32),
-    "lr": FixedParam(LR),
-    "batch_size": FixedParam(1024),
-    "max_epochs": FixedParam(40),
-    "patience": FixedParam(10),
-}
 # multimodal preset -> the ID-only preset whose encoder it extends. MMGCN extends none: its nonlinear per-modality
 # graph convolution has no ID-only preset, and it ranks below LightGCN here as in the literature's tables. LGMRec
 # extends LightGCN but is left out: at its released contrast weight (1e-4 on InfoNCE terms summed over the batch) it
@@ -44,16 +27,8 @@ EXTENDS = {
 
 
 @pytest.fixture(scope="module")
-def valid_recall(tmp_path_factory):
-    dataset = synthetic_dataset(n_users=400, n_items=300, seed=0)
-    cache = FeatureCache(Path(tmp_path_factory.mktemp("features")))
-    scores = {}
-    for name in {*EXTENDS, *EXTENDS.values()}:
-        spec = PRESETS[name].to_spec(sorted(dataset.modalities), TRAIN, seed=0)
-        spec = dataclasses.replace(spec, train=dataclasses.replace(spec.train, lr=LR))
-        outcome = execute_spec(spec, dataset, Registry(), torch.device("cpu"), cache)
-        scores[name] = outcome.result.valid.metrics["recall@20"]
-    return scores
+def valid_recall():
+    return synthetic_valid_recall(sorted({*EXTENDS, *EXTENDS.values()}))
 
 
 @pytest.mark.parametrize(("modal", "id_only"), sorted(EXTENDS.items()))
