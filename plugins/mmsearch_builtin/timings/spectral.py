@@ -9,19 +9,19 @@ import scipy.sparse as sp
 import torch
 from torch import nn
 
-from mmsearch.components import BuildContext, Encoder, Fusion, FusionTiming, TimingModule, TimingOutput
+from mmsearch.components import BuildContext, Encoder, Fusion, TimingModule, TimingOutput
 from mmsearch.model.sparse import SparseOperator
 from mmsearch.search.params import ChoiceParam, IntParam, Param
 
 from ..encoders.lightgcn import normalized_interactions
 from ..transforms.purifier import IDGate
-from .two_stream import graph_stream, modal_graph
+from .two_stream import TwoStreamTiming, graph_stream, modal_graph
 
 FUSED = "spectral_fusion"
 """Name of the cross-modal view, passed to the fusion last."""
 
 
-class SpectralTiming(FusionTiming):
+class SpectralTiming(TwoStreamTiming):
     """SMORE (Ong & Khong, WSDM 2025) in the design space.
 
     - Spectra: each modality's projected view h_m [n_items, d] (the transform's output, e.g. ``linear``) is turned
@@ -40,21 +40,10 @@ class SpectralTiming(FusionTiming):
     Filters start at standard normal real and imaginary parts (SMORE's). Without modal views the output is
     Fusion(C).
 
-    Args:
-        k: neighbours per item in each modality's graph.
-        item_layers: convolution layers on the item-item graphs.
-        self_loops: every item is among its own k neighbours.
-        weighted: edges carry the cosine similarity (else 1).
+    Its arguments are ``two_stream``'s.
     """
 
     name = "spectral"
-    keeps_behaviour = True
-
-    def __init__(self, *, k: int = 10, item_layers: int = 1, self_loops: bool = True, weighted: bool = True) -> None:
-        self.k = k
-        self.item_layers = item_layers
-        self.self_loops = self_loops
-        self.weighted = weighted
 
     @classmethod
     def search_space(cls) -> dict[str, Param]:
