@@ -9,13 +9,13 @@ import scipy.sparse as sp
 import torch
 from torch import nn
 
-from mmsearch.components import BuildContext, Encoder, Fusion, TimingModule, TimingOutput
+from mmsearch.components import BuildContext, Encoder, Fusion, TimingModule
 from mmsearch.model.sparse import SparseOperator
 from mmsearch.search.params import ChoiceParam, IntParam, Param
 
 from ..encoders.lightgcn import normalized_interactions
 from ..transforms.purifier import IDGate
-from .two_stream import TwoStreamTiming, graph_stream, modal_graph
+from .two_stream import TwoStreamModule, TwoStreamTiming, modal_graph
 
 FUSED = "spectral_fusion"
 """Name of the cross-modal view, passed to the fusion last."""
@@ -82,38 +82,16 @@ def union_maximum(graphs: list[sp.csr_matrix]) -> sp.csr_matrix:
     return sp.csr_matrix((values[first], (rows[first], cols[first])), shape=(n, n), dtype=np.float32)
 
 
-class _Spectral(TimingModule):
-    def __init__(
-        self,
-        user_embedding: nn.Embedding,
-        encoder: nn.Module,
-        fusion: nn.Module,
-        filters: nn.ParameterDict,
-        gates: nn.ModuleDict,
-        item_graphs: dict[str, SparseOperator],
-        interactions: SparseOperator,
-        item_layers: int,
-    ) -> None:
-        super().__init__()
-        self.user_embedding = user_embedding
-        self.encoder = encoder
-        self.fusion = fusion
+class _Spectral(TwoStreamModule):
+    def __init__(self, filters: nn.ParameterDict, gates: nn.ModuleDict, **streams) -> None:
+        super().__init__(**streams)
         self.filters = filters
         self.gates = gates
-        self.item_graphs = item_graphs
-        self.interactions = interactions
-        self.item_layers = item_layers
 
-    def forward(self, item_views: dict[str, torch.Tensor]) -> TimingOutput:
+    def modal_items(self, item_views: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        """Each filtered view (the cross-modal one last) gating the item ID embedding."""
         ids = item_views["id"]
-        behaviour = self.encoder(self.user_embedding.weight, ids)
-        streams = [torch.cat(behaviour)]
-        for view, signal in self._filtered(item_views).items():
-            purified = self.gates[view](signal, ids)
-            streams.append(graph_stream(purified, self.item_graphs[view], self.interactions, self.item_layers))
-        fused = self.fusion(streams)
-        n_users = behaviour[0].shape[0]
-        return TimingOutput(fused[:n_users], fused[n_users:], behaviour=behaviour)
+        return {view: self.gates[view](signal, ids) for view, signal in self._filtered(item_views).items()}
 
     def _filtered(self, item_views: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         """Each modality's denoised view c_m and the cross-modal view c_F, [n_items, d] each."""
@@ -130,6 +108,3 @@ class _Spectral(TimingModule):
             view: torch.fft.irfft(spectrum * torch.view_as_complex(self.filters[view]), n=dim, dim=1, norm="ortho")
             for view, spectrum in spectra.items()
         }
-
-    def user_ego(self, users: torch.Tensor) -> torch.Tensor:
-        return self.user_embedding(users)

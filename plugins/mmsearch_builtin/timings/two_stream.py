@@ -55,7 +55,7 @@ class TwoStreamTiming(FusionTiming):
             for view in views
             if view != "id"
         }
-        return _TwoStream(
+        return TwoStreamModule(
             user_embedding=user_embedding,
             encoder=encoder.build(ctx, ctx.embedding_dim),
             fusion=fusion.build(ctx, len(views), ctx.embedding_dim),
@@ -77,7 +77,9 @@ def graph_stream(items: torch.Tensor, graph: SparseOperator, interactions: Spars
     return torch.cat([interactions @ items, items])
 
 
-class _TwoStream(TimingModule):
+class TwoStreamModule(TimingModule):
+    """The module of ``TwoStreamTiming``; ``modal_items`` is the hook a variant overrides."""
+
     def __init__(
         self,
         user_embedding: nn.Embedding,
@@ -98,11 +100,15 @@ class _TwoStream(TimingModule):
     def forward(self, item_views: dict[str, torch.Tensor]) -> TimingOutput:
         behaviour = self.encoder(self.user_embedding.weight, item_views["id"])
         streams = [torch.cat(behaviour)]
-        for view, graph in self.item_graphs.items():
-            streams.append(graph_stream(item_views[view], graph, self.interactions, self.item_layers))
+        for view, items in self.modal_items(item_views).items():
+            streams.append(graph_stream(items, self.item_graphs[view], self.interactions, self.item_layers))
         fused = self.fusion(streams)
         n_users = behaviour[0].shape[0]
         return TimingOutput(fused[:n_users], fused[n_users:], behaviour=behaviour)
+
+    def modal_items(self, item_views: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        """The item view [n_items, d] that runs over each item graph, in the graphs' order (here: as given)."""
+        return {view: item_views[view] for view in self.item_graphs}
 
     def user_ego(self, users: torch.Tensor) -> torch.Tensor:
         return self.user_embedding(users)
